@@ -1,0 +1,9 @@
+"""The testing kit: fakes that follow the real rules, and strategies for property tests.
+
+``socialcx.testing.strategies`` needs hypothesis (``pip install socialcx[testing]``)
+and is imported only when asked for.
+"""
+
+from socialcx.testing._clock import FakeClock
+
+__all__ = ["FakeClock"]
