@@ -12,6 +12,7 @@ from socialcx.model._calendar import (
     format_duration,
     parse_duration,
 )
+from socialcx.model._capabilities import ChannelCapabilities, LengthUnit, graphemes
 from socialcx.model._case import (
     CASE_EVENT_TYPES,
     TRANSITIONS,
@@ -64,6 +65,7 @@ __all__ = [
     "CaseEvent",
     "CaseOpened",
     "CaseState",
+    "ChannelCapabilities",
     "ChannelRef",
     "DeadlinesSet",
     "Engagement",
@@ -72,6 +74,7 @@ __all__ = [
     "Incident",
     "IncidentLinked",
     "IncidentState",
+    "LengthUnit",
     "Mention",
     "MentionAttached",
     "MentionKey",
@@ -97,5 +100,6 @@ __all__ = [
     "Weekday",
     "WorkKind",
     "format_duration",
+    "graphemes",
     "parse_duration",
 ]

@@ -33,6 +33,7 @@ from socialcx.model import (
     Case,
     CaseEvent,
     CaseState,
+    ChannelCapabilities,
     ChannelRef,
     DeadlinesSet,
     Engagement,
@@ -41,6 +42,7 @@ from socialcx.model import (
     Incident,
     IncidentLinked,
     IncidentState,
+    LengthUnit,
     Mention,
     MentionAttached,
     MentionKey,
@@ -77,6 +79,7 @@ __all__ = [
     "capacities",
     "case_event_sequences",
     "cases",
+    "channel_capabilities",
     "channel_refs",
     "durations",
     "engagements",
@@ -466,9 +469,28 @@ def playbooks(draw: st.DrawFn) -> ResponsePlaybook:
     )
 
 
+def channel_capabilities() -> st.SearchStrategy[ChannelCapabilities]:
+    """Capabilities of real and imaginary networks."""
+    return st.builds(
+        ChannelCapabilities,
+        public_reply=st.booleans(),
+        private_message=st.booleans(),
+        brand_can_start_private=st.booleans(),
+        private_window=st.none() | durations(max_days=7),
+        max_length=st.none() | st.integers(min_value=1, max_value=10_000),
+        private_max_length=st.none() | st.integers(min_value=1, max_value=10_000),
+        length_unit=st.sampled_from(LengthUnit),
+        url_length=st.none() | st.just(23),
+        idempotent_send=st.booleans(),
+        edits=st.booleans(),
+        deletes=st.booleans(),
+    )
+
+
 #: Strategies by type, for tests that cover "every public type".
 BY_TYPE: dict[type[Any], st.SearchStrategy[Any]] = {
     ChannelRef: channel_refs(),
+    ChannelCapabilities: channel_capabilities(),
     MentionKey: mention_keys(),
     Author: authors(),
     Engagement: engagements(),
