@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 test: lint typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff check src tests $(wildcard benchmarks examples)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src
