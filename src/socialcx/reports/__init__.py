@@ -1,0 +1,34 @@
+"""Reports: service metrics from cases, as HTML with charts, CSV and JSON; capacity planning.
+
+Charts need the optional extra ``socialcx[reports]`` (matplotlib); without it
+the HTML report shows tables only.
+"""
+
+from socialcx.reports._erlang import agents_needed, erlang_c, service_level
+from socialcx.reports._metrics import (
+    AgentLoad,
+    Attainment,
+    Durations,
+    IncidentRow,
+    Metrics,
+    compute_metrics,
+    jain_index,
+    metrics_to_dict,
+)
+from socialcx.reports._render import render_html, write_report
+
+__all__ = [
+    "AgentLoad",
+    "Attainment",
+    "Durations",
+    "IncidentRow",
+    "Metrics",
+    "agents_needed",
+    "compute_metrics",
+    "erlang_c",
+    "jain_index",
+    "metrics_to_dict",
+    "render_html",
+    "service_level",
+    "write_report",
+]
