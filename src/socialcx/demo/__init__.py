@@ -1,0 +1,5 @@
+"""The demo: a synthetic day of social traffic for a fictional brand, run end to end."""
+
+from socialcx.demo._traffic import KINDS, ScriptedPost, synthetic_day
+
+__all__ = ["KINDS", "ScriptedPost", "synthetic_day"]
