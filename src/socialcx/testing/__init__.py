@@ -5,5 +5,12 @@ and is imported only when asked for.
 """
 
 from socialcx.testing._clock import FakeClock
+from socialcx.testing._fake_channel import (
+    FakeChannel,
+    Fault,
+    FaultKind,
+    Operation,
+    WebhookDelivery,
+)
 
-__all__ = ["FakeClock"]
+__all__ = ["FakeChannel", "FakeClock", "Fault", "FaultKind", "Operation", "WebhookDelivery"]
