@@ -391,6 +391,11 @@ class FakeChannel:
         """Stop serving calls (the network's state stays readable)."""
         self._closed = True
 
+    def reopen(self) -> Self:
+        """A new client connects to the same network, as after a process restart."""
+        self._closed = False
+        return self
+
     async def __aenter__(self) -> Self:
         return self
 
