@@ -7,10 +7,19 @@ and is imported only when asked for.
 from socialcx.testing._clock import FakeClock
 from socialcx.testing._fake_channel import (
     FakeChannel,
+    FakeSleep,
     Fault,
     FaultKind,
     Operation,
     WebhookDelivery,
 )
 
-__all__ = ["FakeChannel", "FakeClock", "Fault", "FaultKind", "Operation", "WebhookDelivery"]
+__all__ = [
+    "FakeChannel",
+    "FakeClock",
+    "FakeSleep",
+    "Fault",
+    "FaultKind",
+    "Operation",
+    "WebhookDelivery",
+]

@@ -662,3 +662,29 @@ class FakeChannel:
         if self.echo_brand_posts:
             self._log.append(_Entry(seq=len(self._log) + 1, mention=post))
         return delivery
+
+
+@attrs.define
+class FakeSleep:
+    """An async sleep for :class:`~socialcx.channels.RetryPolicy` that never sleeps.
+
+    It records every wait and moves the fake clock forward instead, so retry
+    tests run instantly and rate-limit windows still pass.
+
+    Args:
+        clock: The clock to advance; ``None`` only records.
+    """
+
+    clock: FakeClock | None = None
+    waits: list[float] = attrs.field(factory=list)
+
+    async def __call__(self, seconds: float) -> None:
+        """Record ``seconds`` and advance the clock by it."""
+        self.waits.append(seconds)
+        if self.clock is not None:
+            self.clock.advance(seconds)
+
+    @property
+    def total(self) -> float:
+        """All the time that would have been slept."""
+        return sum(self.waits)

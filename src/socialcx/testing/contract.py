@@ -71,6 +71,7 @@ class ContractFault(enum.Enum):
     TIMEOUT = "timeout"  # the transport times out
     AUTH_EXPIRED = "auth_expired"  # the token expired
     MALFORMED = "malformed"  # a success status with a body that is not the network's JSON
+    LOST_RESPONSE = "lost_response"  # the server acts on a send, then the answer times out
 
 
 @runtime_checkable
@@ -530,12 +531,14 @@ class ErrorContract(_Base):
 
     def test_failed_fetch_loses_nothing(self, channel_harness: ChannelHarness) -> None:
         """After a failed fetch, retrying the same cursor delivers every post."""
-        faults = sorted(channel_harness.faults - {ContractFault.AUTH_EXPIRED}, key=str)
+        retryable = {ContractFault.RATE_LIMITED, ContractFault.SERVER_ERROR, ContractFault.TIMEOUT}
+        faults = sorted(channel_harness.faults & retryable, key=str)
         if not faults:
             pytest.skip("the harness cannot produce a retryable fault")
 
         async def check() -> None:
             async with channel_harness.make_channel() as channel:
+                channel_harness.customer_post("before the outage")
                 _, cursor = await drain(channel, None)
                 posted = [channel_harness.customer_post(f"during outage {i}") for i in range(2)]
                 channel_harness.fail_next(faults[0])
@@ -562,6 +565,27 @@ class ErrorContract(_Base):
                     await channel.send(message)
                 if await channel.find_sent(message) is None:
                     await channel.send(message)
+            assert channel_harness.brand_post_count() == before + 1
+
+        self.run(check)
+
+    def test_lost_response_is_found_not_resent(self, channel_harness: ChannelHarness) -> None:
+        """A send whose answer was lost raises TransientChannelError; find_sent then finds it."""
+        _needs_fault(channel_harness, ContractFault.LOST_RESPONSE)
+
+        async def check() -> None:
+            async with channel_harness.make_channel() as channel:
+                if not channel.capabilities.public_reply:
+                    pytest.skip("the channel cannot reply in public")
+                target = channel_harness.customer_post("hello?")
+                message = _reply(channel, target, "Hello! How can we help?")
+                before = channel_harness.brand_post_count()
+                channel_harness.fail_next(ContractFault.LOST_RESPONSE)
+                with pytest.raises(TransientChannelError):
+                    await channel.send(message)
+            async with channel_harness.make_channel() as restarted:
+                found = await restarted.find_sent(message)
+            assert found is not None, "the message went out but find_sent did not find it"
             assert channel_harness.brand_post_count() == before + 1
 
         self.run(check)
@@ -661,6 +685,7 @@ class FakeChannelHarness:
                 ContractFault.TIMEOUT: Fault.timeout(),
                 ContractFault.AUTH_EXPIRED: Fault.token_expired(),
                 ContractFault.MALFORMED: Fault.malformed(on="any"),
+                ContractFault.LOST_RESPONSE: Fault.lost_response(),
             }[fault]
         )
 
