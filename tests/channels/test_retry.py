@@ -42,6 +42,15 @@ def test_rate_limit_waits_as_the_server_says() -> None:
     assert len(calls) == 2
 
 
+def test_a_lambda_returning_a_coroutine_is_awaited_and_retried() -> None:
+    """call() awaits what fn returns, so ``lambda: channel.fetch(cursor)`` works."""
+    sleep = FakeSleep()
+    calls, fn = _flaky([TransientChannelError("503")])
+    result = asyncio.run(RetryPolicy(jitter=0).call(lambda: fn(), sleep=sleep))  # type: ignore[operator]
+    assert result == "done"
+    assert len(calls) == 2
+
+
 def test_transient_errors_back_off_exponentially() -> None:
     """Transient failures wait initial, initial*m, initial*m^2 ... capped at maximum."""
     sleep = FakeSleep()

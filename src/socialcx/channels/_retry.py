@@ -153,6 +153,10 @@ class RetryPolicy:
         Raises:
             Exception: The last error, unchanged, once retrying stops.
         """
+
+        async def attempt() -> T:
+            return await fn()  # a lambda returning a coroutine is retried correctly too
+
         retrying = self.async_retrying(sleep=sleep, rng=rng)
-        result: T = await retrying(fn)
+        result: T = await retrying(attempt)
         return result
