@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import html
+import importlib
 import io
 import json
 from collections.abc import Callable
@@ -127,18 +128,18 @@ def _charts(metrics: Metrics) -> list[tuple[str, str]]:
     if metrics.incidents:
 
         def timeline(axes: Any) -> None:
+            dates: Any = importlib.import_module("matplotlib.dates")
+
             for i, row in enumerate(metrics.incidents):
-                axes.barh(
-                    i,
-                    (row.last_seen - row.first_seen).total_seconds() / 3600 or 0.1,
-                    left=row.first_seen.timestamp() / 3600,
-                    color="#a53b3b",
-                )
+                begin = dates.date2num(row.first_seen)
+                width = max(dates.date2num(row.last_seen) - begin, 1 / (24 * 60))
+                axes.barh(i, width, left=begin, color="#a53b3b")
             axes.set_yticks(
                 range(len(metrics.incidents)), [" ".join(r.topic[:3]) for r in metrics.incidents]
             )
-            axes.set_xlabel("hours (epoch)")
-            axes.set_title("Incidents")
+            axes.xaxis_date()
+            axes.xaxis.set_major_formatter(dates.DateFormatter("%d %b %H:%M"))
+            axes.set_title("Incidents (first to last complaint)")
 
         charts.append(("incidents", _svg(timeline, height=1.2 + 0.4 * len(metrics.incidents))))
     return charts
