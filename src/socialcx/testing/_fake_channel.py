@@ -329,9 +329,13 @@ class FakeChannel:
         """Mentions after ``cursor``, oldest first, at most ``page_size`` of them."""
         after = _parse_cursor(cursor)
         fault = self._network_call(Operation.FETCH)
-        visible = [
-            e for e in self._log if e.seq > after and e.mention.native_id not in self._deleted
-        ]
+        visible: list[_Entry] = []
+        for index in range(after, len(self._log)):  # seq n lives at index n - 1
+            entry = self._log[index]
+            if entry.mention.native_id not in self._deleted:
+                visible.append(entry)
+                if len(visible) > self.page_size:
+                    break
         page = visible[: self.page_size]
         mentions = [e.mention for e in page]
         next_seq = page[-1].seq if page else after
