@@ -428,3 +428,22 @@ def test_retry_after_never_negative_for_late_clock() -> None:
     """A reset already behind a slow clock gives zero, not a negative wait."""
     later = NOW + timedelta(hours=1)
     assert parse_epoch_reset(str(EPOCH_NOW), later) == 0.0
+
+
+def test_youtube_quota_waits_until_pacific_midnight() -> None:
+    """quotaExceeded parks until the daily reset at midnight Los Angeles time."""
+    # 09:00 UTC on 2 March 2026 is 01:00 PST, so the reset is 23 hours away.
+    body = {"error": {"code": 403, "errors": [{"reason": "quotaExceeded"}]}}
+    error = _error(403, platform="youtube", json=body)
+    assert isinstance(error, RateLimited)
+    assert error.retry_after == 23 * 3600
+
+
+def test_not_modified_is_not_an_error() -> None:
+    """A 304 answers a conditional GET (feeds): nothing new, not a failure."""
+    assert _error(304) is None
+
+
+def test_other_redirects_are_permanent() -> None:
+    """An unexpected redirect is a configuration problem, not worth retrying."""
+    assert type(_error(302)) is PermanentChannelError

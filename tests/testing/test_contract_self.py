@@ -18,7 +18,7 @@ from socialcx.channels import ChannelHealth, Cursor, Delivery, Page, check_outbo
 from socialcx.errors import ChannelError, TransientChannelError
 from socialcx.model import Mention, OutboundMessage, Visibility
 from socialcx.testing import FakeChannel
-from socialcx.testing._fake_channel import Operation
+from socialcx.testing._fake_channel import FaultTarget
 from socialcx.testing.contract import ChannelContract, FakeChannelHarness
 
 
@@ -56,7 +56,7 @@ class SendsTwice(FakeChannel):
 
     async def send(self, message: OutboundMessage) -> Delivery:
         check_outbound(message, self.capabilities, channel=self.ref)
-        self._network_call(Operation.SEND)
+        self._network_call(FaultTarget.SEND)
         return self._publish(message)
 
 

@@ -30,6 +30,7 @@ from socialcx.channels._http import (
     retry_after_seconds,
     sign_base64,
     sign_hex,
+    until_pacific_midnight,
     verify_signature,
 )
 from socialcx.channels._protocol import (
@@ -97,5 +98,6 @@ __all__ = [
     "retry_after_seconds",
     "sign_base64",
     "sign_hex",
+    "until_pacific_midnight",
     "verify_signature",
 ]

@@ -10,6 +10,7 @@ matching message strings::
     5xx, or a transient code (Meta is_transient)   -> TransientChannelError
     other 4xx                                      -> PermanentChannelError
     2xx body that is not JSON                      -> InvalidPayload(raw)
+    YouTube quotaExceeded                          -> RateLimited until midnight Pacific
 
 Every parser takes ``now`` as an argument and reads no clock.
 """
@@ -23,7 +24,7 @@ import hmac
 import json
 import re
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -310,6 +311,22 @@ def _reset_seconds(prefix: str, value: str | None, now: datetime) -> float | Non
     return parse_seconds_reset(value)
 
 
+def until_pacific_midnight(now: datetime) -> float:
+    """Seconds until the next midnight in Los Angeles, when YouTube's daily quota resets."""
+    try:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    except ImportError:  # pragma: no cover - zoneinfo is stdlib since 3.9
+        zone: Any = timezone(timedelta(hours=-8))
+    else:
+        try:
+            zone = ZoneInfo("America/Los_Angeles")
+        except ZoneInfoNotFoundError:  # no tz database: standard time is close enough
+            zone = timezone(timedelta(hours=-8))
+    local = now.astimezone(zone)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)
+    return _until(midnight, now)
+
+
 def retry_after_seconds(
     headers: Mapping[str, str],
     now: datetime,
@@ -424,12 +441,16 @@ def error_for_response(
     label = f" ({', '.join(found)})" if found else ""
     if 200 <= status < 300 and kind is None:
         return None
+    if status == 304 and kind is None:
+        return None  # Not Modified: a conditional GET found nothing new (feeds)
     if 300 <= status < 400 and kind is None:
         return PermanentChannelError(
             f"{where}: unexpected redirect", platform=platform, status=status
         )
     if status == 429 or kind is RateLimited:
         wait = retry_after_seconds(response.headers, now, body=body)
+        if "quotaExceeded" in found:
+            wait = max(wait, until_pacific_midnight(now))
         return RateLimited(
             f"{where}: rate limited{label}; retry after {wait:g}s",
             retry_after=wait,

@@ -10,7 +10,7 @@ from socialcx.testing._fake_channel import (
     FakeSleep,
     Fault,
     FaultKind,
-    Operation,
+    FaultTarget,
     WebhookDelivery,
 )
 
@@ -20,6 +20,6 @@ __all__ = [
     "FakeSleep",
     "Fault",
     "FaultKind",
-    "Operation",
+    "FaultTarget",
     "WebhookDelivery",
 ]

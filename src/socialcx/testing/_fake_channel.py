@@ -85,7 +85,7 @@ class FaultKind(enum.Enum):
     WEBHOOK_RESENT = "webhook_resent"  # the next webhook is delivered twice
 
 
-class Operation(enum.Enum):
+class FaultTarget(enum.Enum):
     """Which call a :class:`Fault` hits."""
 
     FETCH = "fetch"
@@ -95,29 +95,31 @@ class Operation(enum.Enum):
     ANY = "any"
 
 
-_ALLOWED: dict[FaultKind, frozenset[Operation]] = {
-    FaultKind.RATE_LIMITED: frozenset({Operation.FETCH, Operation.SEND, Operation.FIND_SENT}),
-    FaultKind.SERVER_ERROR: frozenset({Operation.FETCH, Operation.SEND, Operation.FIND_SENT}),
-    FaultKind.TIMEOUT: frozenset({Operation.FETCH, Operation.SEND, Operation.FIND_SENT}),
-    FaultKind.TOKEN_EXPIRED: frozenset({Operation.FETCH, Operation.SEND, Operation.FIND_SENT}),
-    FaultKind.MALFORMED: frozenset({Operation.FETCH, Operation.FIND_SENT}),
-    FaultKind.DUPLICATE: frozenset({Operation.FETCH}),
-    FaultKind.OUT_OF_ORDER: frozenset({Operation.FETCH}),
-    FaultKind.LOST_RESPONSE: frozenset({Operation.SEND}),
-    FaultKind.WEBHOOK_RESENT: frozenset({Operation.WEBHOOK}),
+_ALLOWED: dict[FaultKind, frozenset[FaultTarget]] = {
+    FaultKind.RATE_LIMITED: frozenset({FaultTarget.FETCH, FaultTarget.SEND, FaultTarget.FIND_SENT}),
+    FaultKind.SERVER_ERROR: frozenset({FaultTarget.FETCH, FaultTarget.SEND, FaultTarget.FIND_SENT}),
+    FaultKind.TIMEOUT: frozenset({FaultTarget.FETCH, FaultTarget.SEND, FaultTarget.FIND_SENT}),
+    FaultKind.TOKEN_EXPIRED: frozenset(
+        {FaultTarget.FETCH, FaultTarget.SEND, FaultTarget.FIND_SENT}
+    ),
+    FaultKind.MALFORMED: frozenset({FaultTarget.FETCH, FaultTarget.FIND_SENT}),
+    FaultKind.DUPLICATE: frozenset({FaultTarget.FETCH}),
+    FaultKind.OUT_OF_ORDER: frozenset({FaultTarget.FETCH}),
+    FaultKind.LOST_RESPONSE: frozenset({FaultTarget.SEND}),
+    FaultKind.WEBHOOK_RESENT: frozenset({FaultTarget.WEBHOOK}),
 }
 
-_DEFAULT_OPERATION: dict[FaultKind, Operation] = {
-    FaultKind.DUPLICATE: Operation.FETCH,
-    FaultKind.OUT_OF_ORDER: Operation.FETCH,
-    FaultKind.LOST_RESPONSE: Operation.SEND,
-    FaultKind.WEBHOOK_RESENT: Operation.WEBHOOK,
-    FaultKind.MALFORMED: Operation.FETCH,
+_DEFAULT_OPERATION: dict[FaultKind, FaultTarget] = {
+    FaultKind.DUPLICATE: FaultTarget.FETCH,
+    FaultKind.OUT_OF_ORDER: FaultTarget.FETCH,
+    FaultKind.LOST_RESPONSE: FaultTarget.SEND,
+    FaultKind.WEBHOOK_RESENT: FaultTarget.WEBHOOK,
+    FaultKind.MALFORMED: FaultTarget.FETCH,
 }
 
 
-def _to_operation(value: Operation | str) -> Operation:
-    return c.coerce(Operation, value)
+def _to_operation(value: FaultTarget | str) -> FaultTarget:
+    return c.coerce(FaultTarget, value)
 
 
 def _to_kind(value: FaultKind | str) -> FaultKind:
@@ -136,14 +138,14 @@ class Fault:
     """
 
     kind: FaultKind = attrs.field(converter=_to_kind, validator=c.member_of(FaultKind))
-    on: Operation = attrs.field(
-        default=Operation.ANY, converter=_to_operation, validator=c.member_of(Operation)
+    on: FaultTarget = attrs.field(
+        default=FaultTarget.ANY, converter=_to_operation, validator=c.member_of(FaultTarget)
     )
     retry_after: float = attrs.field(default=30.0)
     status: int = attrs.field(default=503)
 
     def __attrs_post_init__(self) -> None:
-        if self.on is not Operation.ANY and self.on not in _ALLOWED[self.kind]:
+        if self.on is not FaultTarget.ANY and self.on not in _ALLOWED[self.kind]:
             allowed = ", ".join(sorted(op.value for op in _ALLOWED[self.kind]))
             c.fail(self, "on", f"{self.kind.value} cannot hit {self.on.value} (only {allowed})")
         if isinstance(self.retry_after, bool) or not isinstance(self.retry_after, int | float):
@@ -155,56 +157,56 @@ class Fault:
         if self.kind is FaultKind.SERVER_ERROR and not 500 <= self.status <= 599:
             c.fail(self, "status", f"a server error is 5xx, got {self.status}")
 
-    def applies_to(self, operation: Operation) -> bool:
+    def applies_to(self, operation: FaultTarget) -> bool:
         """Whether this fault hits ``operation``."""
-        if self.on is Operation.ANY:
+        if self.on is FaultTarget.ANY:
             return operation in _ALLOWED[self.kind]
         return self.on is operation
 
     @classmethod
-    def rate_limited(cls, retry_after: float = 30.0, *, on: Operation | str = "any") -> Fault:
+    def rate_limited(cls, retry_after: float = 30.0, *, on: FaultTarget | str = "any") -> Fault:
         """A 429 asking to wait ``retry_after`` seconds."""
         return cls(kind=FaultKind.RATE_LIMITED, retry_after=retry_after, on=on)
 
     @classmethod
-    def server_error(cls, status: int = 503, *, on: Operation | str = "any") -> Fault:
+    def server_error(cls, status: int = 503, *, on: FaultTarget | str = "any") -> Fault:
         """A 5xx answer."""
         return cls(kind=FaultKind.SERVER_ERROR, status=status, on=on)
 
     @classmethod
-    def timeout(cls, *, on: Operation | str = "any") -> Fault:
+    def timeout(cls, *, on: FaultTarget | str = "any") -> Fault:
         """The request times out before the network does anything."""
         return cls(kind=FaultKind.TIMEOUT, on=on)
 
     @classmethod
-    def token_expired(cls, *, on: Operation | str = "any") -> Fault:
+    def token_expired(cls, *, on: FaultTarget | str = "any") -> Fault:
         """The access token expires; every call fails until ``renew_token()``."""
         return cls(kind=FaultKind.TOKEN_EXPIRED, on=on)
 
     @classmethod
-    def malformed(cls, *, on: Operation | str = "fetch") -> Fault:
+    def malformed(cls, *, on: FaultTarget | str = "fetch") -> Fault:
         """A 200 whose body is not JSON."""
         return cls(kind=FaultKind.MALFORMED, on=on)
 
     @classmethod
     def duplicate(cls) -> Fault:
         """The next page delivers one post twice."""
-        return cls(kind=FaultKind.DUPLICATE, on=Operation.FETCH)
+        return cls(kind=FaultKind.DUPLICATE, on=FaultTarget.FETCH)
 
     @classmethod
     def out_of_order(cls) -> Fault:
         """The next page comes newest first."""
-        return cls(kind=FaultKind.OUT_OF_ORDER, on=Operation.FETCH)
+        return cls(kind=FaultKind.OUT_OF_ORDER, on=FaultTarget.FETCH)
 
     @classmethod
     def lost_response(cls) -> Fault:
         """The next send goes out, but its answer times out."""
-        return cls(kind=FaultKind.LOST_RESPONSE, on=Operation.SEND)
+        return cls(kind=FaultKind.LOST_RESPONSE, on=FaultTarget.SEND)
 
     @classmethod
     def webhook_resent(cls) -> Fault:
         """The next webhook is delivered twice, byte for byte."""
-        return cls(kind=FaultKind.WEBHOOK_RESENT, on=Operation.WEBHOOK)
+        return cls(kind=FaultKind.WEBHOOK_RESENT, on=FaultTarget.WEBHOOK)
 
 
 @attrs.frozen(kw_only=True)
@@ -328,7 +330,7 @@ class FakeChannel:
     async def fetch(self, cursor: Cursor | None) -> Page:
         """Mentions after ``cursor``, oldest first, at most ``page_size`` of them."""
         after = _parse_cursor(cursor)
-        fault = self._network_call(Operation.FETCH)
+        fault = self._network_call(FaultTarget.FETCH)
         visible: list[_Entry] = []
         for index in range(after, len(self._log)):  # seq n lives at index n - 1
             entry = self._log[index]
@@ -353,7 +355,7 @@ class FakeChannel:
     async def send(self, message: OutboundMessage) -> Delivery:
         """Post ``message``; a repeated key returns the first delivery when sends are idempotent."""
         check_outbound(message, self.capabilities, channel=self._ref)
-        fault = self._network_call(Operation.SEND)
+        fault = self._network_call(FaultTarget.SEND)
         if self.capabilities.idempotent_send:
             for sent in self._sent:
                 if sent.key == message.idempotency_key:
@@ -366,7 +368,7 @@ class FakeChannel:
 
     async def find_sent(self, message: OutboundMessage) -> Delivery | None:
         """The earlier delivery of ``message``'s key, if the network holds one."""
-        self._network_call(Operation.FIND_SENT)
+        self._network_call(FaultTarget.FIND_SENT)
         for sent in self._sent:
             if sent.key == message.idempotency_key and sent.post.native_id not in self._deleted:
                 return attrs.evolve(sent.delivery, replayed=True)
@@ -558,17 +560,17 @@ class FakeChannel:
             body=body,
         )
         self._webhooks.append(delivery)
-        if self._take_fault(Operation.WEBHOOK) is not None:
+        if self._take_fault(FaultTarget.WEBHOOK) is not None:
             self._webhooks.append(delivery)
 
-    def _take_fault(self, operation: Operation) -> Fault | None:
+    def _take_fault(self, operation: FaultTarget) -> Fault | None:
         for fault in self._faults:
             if fault.applies_to(operation):
                 self._faults.remove(fault)
                 return fault
         return None
 
-    def _network_call(self, operation: Operation) -> Fault | None:
+    def _network_call(self, operation: FaultTarget) -> Fault | None:
         """One round trip: count it, apply a scripted fault, track health."""
         if self._closed:
             raise PermanentChannelError(f"{self.platform}: the channel is closed")

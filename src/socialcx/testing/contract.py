@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
@@ -153,8 +154,9 @@ def _customer_ids(mentions: list[Mention]) -> list[str]:
 
 
 def _reply(channel: Channel, in_reply_to: str, text: str, case: str = "case-1") -> OutboundMessage:
+    digest = hashlib.sha256(text.encode()).hexdigest()[:8]
     return OutboundMessage(
-        id=f"out-{case}-{abs(hash(text)) % 10_000}",
+        id=f"out-{case}-{digest}",
         case_id=case,
         channel=channel.ref,
         visibility=Visibility.PUBLIC,
