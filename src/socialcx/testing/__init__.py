@@ -1,7 +1,11 @@
 """The testing kit: fakes that follow the real rules, and strategies for property tests.
 
-``socialcx.testing.strategies`` needs hypothesis (``pip install socialcx[testing]``)
-and is imported only when asked for.
+:class:`FakeChannel` is an in-memory social network with scriptable faults;
+:class:`FakeClock` and :class:`FakeSleep` keep tests from ever sleeping.
+``socialcx.testing.strategies`` needs hypothesis and
+``socialcx.testing.contract`` (the channel conformance suite) and
+``socialcx.testing.pytest_plugin`` need pytest (``pip install socialcx[testing]``);
+they are imported only when asked for.
 """
 
 from socialcx.testing._clock import FakeClock
