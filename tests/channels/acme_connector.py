@@ -22,9 +22,7 @@ from socialcx.channels import (
     HealthMonitor,
     Page,
     check_outbound,
-    json_body,
-    mapped_errors,
-    raise_for_response,
+    request_json,
     sign_hex,
     verify_signature,
 )
@@ -76,25 +74,19 @@ class AcmeChannel:
     def health(self) -> ChannelHealth:
         return self._health.state
 
-    async def _call(
-        self, method: str, path: str, *, headers: Mapping[str, str] | None = None, **kwargs: Any
-    ) -> Any:
-        """One request: transport errors, statuses and bodies mapped in one place."""
-        try:
-            with mapped_errors("acme"):
-                response = await self._client.request(
-                    method,
-                    self._base + path,
-                    headers={**self._headers, **(headers or {})},
-                    **kwargs,
-                )
-            raise_for_response(response, platform="acme", now=self._clock.now())
-            body = json_body(response, platform="acme")
-        except Exception as exc:
-            self._health.observe(exc)
-            raise
-        self._health.observe(None)
-        return body
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """One request; every failure mapped, its outcome reported to health."""
+        headers = {**self._headers, **kwargs.pop("headers", {})}
+        return await request_json(
+            self._client,
+            method,
+            self._base + path,
+            platform="acme",
+            now=self._clock.now(),
+            health=self._health,
+            headers=headers,
+            **kwargs,
+        )
 
     def _mention(self, item: Mapping[str, Any]) -> Mention:
         author = item["author"]

@@ -447,3 +447,68 @@ def test_not_modified_is_not_an_error() -> None:
 def test_other_redirects_are_permanent() -> None:
     """An unexpected redirect is a configuration problem, not worth retrying."""
     assert type(_error(302)) is PermanentChannelError
+
+
+# --- the one-call request helpers -----------------------------------------------------
+
+
+def _client(handler: object) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.MockTransport(handler))  # type: ignore[arg-type]
+
+
+def test_request_json_returns_the_body_and_records_success() -> None:
+    """A good answer comes back parsed, and health stays healthy."""
+    from socialcx.channels import ChannelHealth, HealthMonitor, request_json
+
+    monitor = HealthMonitor(state=ChannelHealth.DEGRADED)
+
+    async def go() -> object:
+        async with _client(lambda request: httpx.Response(200, json={"items": [1]})) as client:
+            return await request_json(
+                client, "GET", "https://a.example/x", platform="acme", now=NOW, health=monitor
+            )
+
+    assert asyncio.run(go()) == {"items": [1]}
+    assert monitor.state is ChannelHealth.HEALTHY
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "health"),
+    [
+        (lambda r: httpx.Response(429, headers={"Retry-After": "9"}), RateLimited, "degraded"),
+        (lambda r: httpx.Response(401, json={"error": "ExpiredToken"}), AuthExpired,
+         "reauthorization_needed"),
+        (lambda r: httpx.Response(200, text="<html>"), InvalidPayload, "degraded"),
+        (lambda r: (_ for _ in ()).throw(httpx.ConnectError("refused", request=r)),
+         TransientChannelError, "degraded"),
+    ],
+)  # fmt: skip
+def test_request_json_maps_and_records_failures(answer: object, error: type, health: str) -> None:
+    """Each failure raises its mapped type and moves the channel's health."""
+    from socialcx.channels import HealthMonitor, request_json
+
+    monitor = HealthMonitor()
+
+    async def go() -> None:
+        async with _client(answer) as client:
+            await request_json(
+                client, "GET", "https://a.example/x", platform="acme", now=NOW, health=monitor
+            )
+
+    with pytest.raises(error):
+        asyncio.run(go())
+    assert monitor.state.value == health
+
+
+def test_checked_request_passes_not_modified_through() -> None:
+    """A 304 is returned to the caller, not raised."""
+    from socialcx.channels import checked_request
+
+    async def go() -> int:
+        async with _client(lambda request: httpx.Response(304)) as client:
+            response = await checked_request(
+                client, "GET", "https://feed.example/atom", platform="rss", now=NOW
+            )
+            return response.status_code
+
+    assert asyncio.run(go()) == 304

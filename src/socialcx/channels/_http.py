@@ -31,6 +31,7 @@ from typing import Any
 import attrs
 import httpx
 
+from socialcx.channels._protocol import HealthMonitor
 from socialcx.errors import (
     AuthError,
     AuthExpired,
@@ -636,3 +637,74 @@ def verify_signature(
 def reset_at(seconds: float, now: datetime) -> datetime:
     """The moment a wait of ``seconds`` from ``now`` ends (for storing a parked channel)."""
     return now + timedelta(seconds=seconds)
+
+
+async def checked_request(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    platform: str,
+    now: datetime,
+    health: HealthMonitor | None = None,
+    codes: Mapping[str, type[ChannelError]] | None = None,
+    **kwargs: Any,
+) -> httpx.Response:
+    """One request, with every failure mapped and its outcome reported to ``health``.
+
+    This is the whole error path of an adapter in one call: transport errors
+    through :func:`mapped_errors`, statuses and body codes through
+    :func:`raise_for_response`.
+
+    Args:
+        client: The injected client (tests pass ``transport=httpx.MockTransport(...)``).
+        method: The HTTP method.
+        url: The URL.
+        platform: The network, for errors.
+        now: The current time, for absolute rate-limit resets.
+        health: The adapter's monitor, told about success or the error.
+        codes: Extra error codes for this adapter.
+        **kwargs: Passed to ``client.request`` (``params``, ``json``, ``headers``...).
+
+    Raises:
+        ChannelError: The mapped error.
+    """
+    try:
+        with mapped_errors(platform):
+            response = await client.request(method, url, **kwargs)
+        raise_for_response(response, platform=platform, now=now, codes=codes)
+    except Exception as exc:
+        if health is not None:
+            health.observe(exc)
+        raise
+    if health is not None:
+        health.observe(None)
+    return response
+
+
+async def request_json(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    platform: str,
+    now: datetime,
+    health: HealthMonitor | None = None,
+    codes: Mapping[str, type[ChannelError]] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Like :func:`checked_request`, returning the parsed JSON body.
+
+    Raises:
+        InvalidPayload: The body is not JSON (also reported to ``health``).
+        ChannelError: Any other mapped error.
+    """
+    response = await checked_request(
+        client, method, url, platform=platform, now=now, health=health, codes=codes, **kwargs
+    )
+    try:
+        return json_body(response, platform=platform)
+    except InvalidPayload as exc:
+        if health is not None:
+            health.observe(exc)
+        raise
