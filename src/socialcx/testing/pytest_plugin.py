@@ -8,7 +8,9 @@ Fixtures: ``clock`` (a :class:`~socialcx.testing.FakeClock`), ``fake_channel``
 (a :class:`~socialcx.testing.FakeChannel` on that clock), ``fake_sleep`` (an
 async sleep that advances the clock, for :class:`~socialcx.channels.RetryPolicy`)
 and ``fake_channel_harness`` (the contract-suite harness around
-``fake_channel``). socialcx itself is imported only when a fixture is used.
+``fake_channel``). Enabling the plugin adds no dependency beyond pytest and
+the core (hypothesis, for one, stays unimported); the contract suite is
+imported only when its fixture is used.
 """
 
 from __future__ import annotations
