@@ -1,0 +1,10 @@
+"""The runtime: the asyncio outpost that drives channels, a webhook receiver, structured logs.
+
+This is the I/O edge above the desk; the core below it never waits or reads the clock.
+"""
+
+from socialcx.runtime._logging import JsonFormatter
+from socialcx.runtime._outpost import ChannelState, CycleReport, Outpost, OutpostDesk
+from socialcx.runtime._webhooks import WebhookApp
+
+__all__ = ["ChannelState", "CycleReport", "JsonFormatter", "Outpost", "OutpostDesk", "WebhookApp"]
