@@ -3,8 +3,20 @@
 This is the I/O edge above the desk; the core below it never waits or reads the clock.
 """
 
+from socialcx.runtime._config import ChannelConfig, RuntimeConfig, RuntimeSettings, WebhookSettings
 from socialcx.runtime._logging import JsonFormatter
 from socialcx.runtime._outpost import ChannelState, CycleReport, Outpost, OutpostDesk
 from socialcx.runtime._webhooks import WebhookApp
 
-__all__ = ["ChannelState", "CycleReport", "JsonFormatter", "Outpost", "OutpostDesk", "WebhookApp"]
+__all__ = [
+    "ChannelConfig",
+    "ChannelState",
+    "CycleReport",
+    "JsonFormatter",
+    "Outpost",
+    "OutpostDesk",
+    "RuntimeConfig",
+    "RuntimeSettings",
+    "WebhookApp",
+    "WebhookSettings",
+]
