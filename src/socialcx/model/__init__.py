@@ -35,6 +35,7 @@ from socialcx.model._case import (
     Triaged,
     Unassigned,
 )
+from socialcx.model._conditions import ROUTING_NAMES, Condition, ConditionError
 from socialcx.model._incident import Incident, IncidentState
 from socialcx.model._mention import Author, ChannelRef, Engagement, Mention, MentionKey, Visibility
 from socialcx.model._outbound import MESSAGE_TRANSITIONS, MessageState, OutboundMessage
@@ -51,6 +52,7 @@ from socialcx.model._policy import (
 __all__ = [
     "CASE_EVENT_TYPES",
     "MESSAGE_TRANSITIONS",
+    "ROUTING_NAMES",
     "TRANSITIONS",
     "AccountRef",
     "Agent",
@@ -67,6 +69,8 @@ __all__ = [
     "CaseState",
     "ChannelCapabilities",
     "ChannelRef",
+    "Condition",
+    "ConditionError",
     "DeadlinesSet",
     "Engagement",
     "Escalated",

@@ -20,6 +20,7 @@ from socialcx.model import _checks as c
 from socialcx.model._agent import Priority
 from socialcx.model._calendar import BusinessCalendar
 from socialcx.model._case import ServiceDeadlines
+from socialcx.model._conditions import ROUTING_NAMES, Condition, ConditionError
 from socialcx.model._mention import Author, ChannelRef
 
 
@@ -113,6 +114,18 @@ class EscalationRule:
     target: str = attrs.field(validator=c.non_empty_str)
     when: str | None = attrs.field(default=None, validator=c.optional_non_empty_str)
 
+    @when.validator
+    def _check_when(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            try:
+                Condition.parse(str(value), names=ROUTING_NAMES)
+            except ConditionError as exc:
+                c.fail(self, attribute.name, str(exc))
+
+    def condition(self) -> Condition | None:
+        """The parsed ``when``, or ``None`` when the step always applies."""
+        return None if self.when is None else Condition.parse(self.when, names=ROUTING_NAMES)
+
 
 @attrs.frozen(kw_only=True)
 class ReplyRules:
@@ -128,7 +141,11 @@ class ReplyRules:
 
 @attrs.frozen(kw_only=True)
 class RoutingRules:
-    """Agent-safety and continuity knobs for the router."""
+    """Agent-safety, continuity and fairness knobs for the router.
+
+    ``aging_step``: every step a case waits raises its effective priority by one
+    rank, so old work is never starved by a stream of new urgent work.
+    """
 
     hostile_certification: str = attrs.field(default="hostile", validator=c.non_empty_str)
     hostile_cap_per_shift: int = attrs.field(default=10, validator=c.non_negative_int)
@@ -137,6 +154,9 @@ class RoutingRules:
     )
     sticky_window: timedelta = attrs.field(
         default=timedelta(hours=24), validator=c.positive_duration
+    )
+    aging_step: timedelta = attrs.field(
+        default=timedelta(minutes=30), validator=c.positive_duration
     )
 
 

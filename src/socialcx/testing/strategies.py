@@ -435,6 +435,7 @@ def routing_rules() -> st.SearchStrategy[RoutingRules]:
         hostile_cap_per_shift=st.integers(min_value=0, max_value=50),
         hostile_cooldown=durations(max_days=1),
         sticky_window=durations(max_days=14),
+        aging_step=durations(max_days=1),
     )
 
 
