@@ -1,0 +1,222 @@
+"""The router's rules, one behaviour per test."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+import socialcx as sx
+from socialcx.errors import ValidationError
+from socialcx.routing import Assigned, Escalated, Queued, Router, RoutingRequest, Unroutable
+from tests.conftest import T0
+
+PUBLIC = sx.WorkKind.PUBLIC
+
+
+def _agent(agent_id: str, **kw: object) -> sx.Agent:
+    fields: dict[str, object] = {
+        "languages": {"en"},
+        "certifications": {"social"},
+        "capacity": 2,
+        "skills": set(),
+    }
+    return sx.Agent(id=agent_id, **(fields | kw))  # type: ignore[arg-type]
+
+
+def _req(case_id: str, **kw: object) -> RoutingRequest:
+    fields: dict[str, object] = {
+        "customer": f"cust-{case_id}",
+        "priority": "normal",
+        "kind": "public",
+        "created_at": T0,
+        "language": "en",
+    }
+    return RoutingRequest(case_id=case_id, **(fields | kw))  # type: ignore[arg-type]
+
+
+def _router(*agents: sx.Agent, policy: sx.Policy | None = None) -> Router:
+    router = Router(policy=policy or sx.Policy())
+    for agent in agents:
+        router.add_agent(agent, now=T0)
+    return router
+
+
+def test_least_loaded_then_longest_idle() -> None:
+    """Work spreads evenly; among equals the one idle longest goes first."""
+    router = _router(_agent("ana"), _agent("bo"))
+    picks = [router.submit(_req(f"c{i}"), now=T0 + timedelta(minutes=i))[-1] for i in range(4)]
+    assert [p.agent for p in picks if isinstance(p, Assigned)] == ["ana", "bo", "ana", "bo"]
+    assert picks[0].explanation.rule == "least_loaded"
+    assert picks[0].explanation.eligible == 2
+
+
+def test_requirements_language_skills_certification() -> None:
+    """Only agents with the language, skills and public-reply certification qualify."""
+    router = _router(
+        _agent("uncertified", certifications=set()),
+        _agent("german", languages={"de"}),
+        _agent("billing", skills={"billing"}),
+    )
+    (decision,) = router.submit(_req("c1", skills={"billing"}), now=T0)
+    assert isinstance(decision, Assigned) and decision.agent == "billing"
+    (private,) = router.submit(_req("c2", kind="private", language="de-AT"), now=T0)
+    assert isinstance(private, Assigned) and private.agent == "german"
+
+
+def test_unroutable_says_what_is_missing() -> None:
+    """When nobody anywhere qualifies, the reason names the missing requirement."""
+    router = _router(_agent("ana"))
+    (decision,) = router.submit(_req("c1", language="ja"), now=T0)
+    assert isinstance(decision, Unroutable)
+    assert "'ja'" in decision.reason
+    (decision,) = router.submit(_req("c2", skills={"legal"}), now=T0)
+    assert isinstance(decision, Unroutable) and "legal" in decision.reason
+
+
+def test_queued_work_is_assigned_when_capacity_frees() -> None:
+    """A queued case goes to the agent as soon as they release a case."""
+    router = _router(_agent("ana", capacity=1))
+    router.submit(_req("c1"), now=T0)
+    (queued,) = router.submit(_req("c2"), now=T0)
+    assert isinstance(queued, Queued) and queued.position == 1
+    (assigned,) = router.release("ana", "c1", now=T0 + timedelta(minutes=5))
+    assert isinstance(assigned, Assigned) and assigned.case_id == "c2"
+
+
+def test_priority_then_deadline_then_age_and_aging_prevents_starvation() -> None:
+    """Urgent first, nearer deadline first; but old work climbs with aging."""
+    policy = sx.Policy(routing=sx.RoutingRules(aging_step=timedelta(minutes=10)))
+    router = _router(_agent("ana", capacity=1), policy=policy)
+    router.submit(_req("busy"), now=T0)
+    router.submit(_req("old-low", priority="low", created_at=T0), now=T0)
+    router.submit(_req("late", deadline=T0 + timedelta(hours=2)), now=T0)
+    router.submit(_req("soon", deadline=T0 + timedelta(minutes=20)), now=T0)
+    assert [r.case_id for r in router.queued(now=T0)] == ["soon", "late", "old-low"]
+    later = T0 + timedelta(minutes=25)  # old-low has aged two ranks: low -> high
+    router.submit(_req("new-high", priority="high", created_at=later), now=later)
+    order = [r.case_id for r in router.queued(now=later)]
+    assert order.index("old-low") < order.index("new-high")
+
+
+def test_hostile_cases_need_certification_and_respect_the_cap() -> None:
+    """Hostile work goes only to certified agents, within the cap and cool-down."""
+    policy = sx.Policy(
+        routing=sx.RoutingRules(hostile_cap_per_shift=2, hostile_cooldown=timedelta(minutes=10))
+    )
+    router = _router(
+        _agent("plain", capacity=5),
+        _agent("tough", capacity=5, certifications={"social", "hostile"}),
+        policy=policy,
+    )
+    (first,) = router.submit(_req("h1", hostile=True), now=T0)
+    assert isinstance(first, Assigned) and first.agent == "tough"
+    (cooling,) = router.submit(_req("h2", hostile=True), now=T0 + timedelta(minutes=5))
+    assert isinstance(cooling, Queued)
+    (after,) = router.tick(now=T0 + timedelta(minutes=10))
+    assert isinstance(after, Assigned) and after.case_id == "h2"
+    (capped,) = router.submit(_req("h3", hostile=True), now=T0 + timedelta(hours=1))
+    assert isinstance(capped, Queued)
+    assert router.hostile_exposure("tough") == 2
+    router.set_presence("tough", sx.Presence.OFFLINE, now=T0 + timedelta(hours=2))
+    (next_shift,) = router.set_presence("tough", sx.Presence.AVAILABLE, now=T0 + timedelta(hours=9))
+    assert isinstance(next_shift, Assigned) and next_shift.case_id == "h3"
+
+
+def test_sticky_routing_returns_a_customer_to_their_agent() -> None:
+    """A returning customer goes back to the agent who helped them, within the window."""
+    router = _router(_agent("ana"), _agent("bo"))
+    (first,) = router.submit(_req("c1", customer="dana"), now=T0)
+    router.release(first.agent, "c1", now=T0)  # type: ignore[union-attr]
+    router.submit(_req("filler", customer="eve"), now=T0)  # would make the other agent next
+    (again,) = router.submit(_req("c2", customer="dana"), now=T0 + timedelta(hours=1))
+    assert isinstance(again, Assigned)
+    assert again.agent == first.agent  # type: ignore[union-attr]
+    assert again.explanation.rule == "sticky"
+    (late,) = router.submit(_req("c3", customer="dana"), now=T0 + timedelta(days=3))
+    assert late.explanation.rule == "least_loaded"
+
+
+def test_escalation_widens_after_a_timeout_and_skips_empty_steps() -> None:
+    """After the timeout the overflow team may take it; an empty step is skipped at once."""
+    policy = sx.Policy(
+        escalation=(
+            sx.EscalationRule(name="overflow", after=timedelta(minutes=10), target="overflow"),
+            sx.EscalationRule(name="leads", after=timedelta(minutes=30), target="supervisors"),
+        )
+    )
+    router = _router(_agent("ana", capacity=1), _agent("ozzy", teams={"overflow"}), policy=policy)
+    router.submit(_req("c1"), now=T0)
+    (queued,) = router.submit(_req("c2"), now=T0)
+    assert isinstance(queued, Queued)
+    assert router.tick(now=T0 + timedelta(minutes=5)) == []
+    escalated, assigned = router.tick(now=T0 + timedelta(minutes=10))
+    assert isinstance(escalated, Escalated) and escalated.target == "overflow"
+    assert isinstance(assigned, Assigned) and assigned.agent == "ozzy"
+    lonely = _router(_agent("ozzy", teams={"overflow"}), policy=policy)
+    decisions = lonely.submit(_req("c3"), now=T0)
+    assert isinstance(decisions[0], Escalated) and decisions[0].step == 1
+    assert isinstance(decisions[-1], Assigned)
+
+
+def test_escalation_condition_limits_which_cases_widen() -> None:
+    """A step with a condition only widens matching cases."""
+    policy = sx.Policy(
+        escalation=(
+            sx.EscalationRule(
+                name="urgent-overflow",
+                after=timedelta(minutes=5),
+                target="overflow",
+                when='priority >= "high"',
+            ),
+        )
+    )
+    router = _router(_agent("ana", capacity=1), _agent("ozzy", teams={"overflow"}), policy=policy)
+    router.submit(_req("busy"), now=T0)
+    router.submit(_req("calm", priority="low"), now=T0)
+    router.submit(_req("hot", priority="urgent"), now=T0)
+    decisions = router.tick(now=T0 + timedelta(minutes=6))
+    assert [(type(d).__name__, d.case_id) for d in decisions] == [
+        ("Escalated", "hot"),
+        ("Assigned", "hot"),
+    ]
+
+
+def test_fairness_report() -> None:
+    """Even work gives Jain's index 1.0."""
+    router = _router(_agent("ana"), _agent("bo"))
+    for i in range(4):
+        router.submit(_req(f"c{i}"), now=T0)
+    report = router.fairness(now=T0 + timedelta(hours=2))
+    assert report.per_agent == {"ana": 1.0, "bo": 1.0}
+    assert report.jain == pytest.approx(1.0)
+
+
+def test_misuse_is_a_clear_error() -> None:
+    """Routing a case twice or releasing someone else's case names the field."""
+    router = _router(_agent("ana"))
+    router.submit(_req("c1"), now=T0)
+    with pytest.raises(ValidationError, match="already routed"):
+        router.submit(_req("c1"), now=T0)
+    with pytest.raises(ValidationError, match="not assigned"):
+        router.release("ana", "c9", now=T0)
+    with pytest.raises(ValidationError, match="no agent"):
+        router.set_presence("zed", sx.Presence.AWAY, now=T0)
+
+
+def test_request_from_a_case() -> None:
+    """A case's language, labels, deadline and first visibility shape its request."""
+    case = sx.Case.open(
+        id="c1",
+        customer="x:9",
+        channel=sx.ChannelRef(platform="x", account="acme"),
+        mention=sx.MentionKey(platform="x", native_id="1"),
+        visibility="private",
+        at=T0,
+    ).triage(at=T0, priority="high", labels={"hostile", "complaint"}, language="en")
+    case = case.set_deadlines(sx.ServiceDeadlines(first_response=T0 + timedelta(minutes=15)), at=T0)
+    request = RoutingRequest.for_case(case, skills={"billing"})
+    assert request.kind is sx.WorkKind.PRIVATE
+    assert request.hostile and request.language == "en"
+    assert request.deadline == T0 + timedelta(minutes=15)
+    assert request.priority is sx.Priority.HIGH
