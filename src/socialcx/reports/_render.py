@@ -157,6 +157,23 @@ figure svg{max-width:100%;height:auto}
 """
 
 
+def _incident_rows(metrics: Metrics) -> list[list[Any]]:
+    """One row per incident, shared by the HTML table and the CSV export."""
+    return [
+        [
+            r.id,
+            r.platform,
+            " ".join(r.topic),
+            r.first_seen.isoformat(),
+            r.last_seen.isoformat(),
+            r.mentions,
+            r.cases,
+            r.state,
+        ]
+        for r in metrics.incidents
+    ]
+
+
 def _durations_rows(name: str, d: Durations) -> list[Any]:
     return [name, d.count, _seconds(d.median), _seconds(d.p90), _seconds(d.mean)]
 
@@ -227,19 +244,7 @@ def render_html(metrics: Metrics, *, title: str = "socialcx report", charts: boo
         "<h2>Incidents</h2>",
         _table(
             ["id", "channel", "topic", "first seen", "last seen", "mentions", "cases", "state"],
-            [
-                [
-                    r.id,
-                    r.platform,
-                    " ".join(r.topic),
-                    r.first_seen.isoformat(),
-                    r.last_seen.isoformat(),
-                    r.mentions,
-                    r.cases,
-                    r.state,
-                ]
-                for r in metrics.incidents
-            ],
+            _incident_rows(metrics),
         ),
         "<h2>Agents</h2>",
         _table(
@@ -306,19 +311,7 @@ def write_report(
         ),
         "incidents.csv": (
             ["id", "platform", "topic", "first_seen", "last_seen", "mentions", "cases", "state"],
-            [
-                [
-                    r.id,
-                    r.platform,
-                    " ".join(r.topic),
-                    r.first_seen.isoformat(),
-                    r.last_seen.isoformat(),
-                    r.mentions,
-                    r.cases,
-                    r.state,
-                ]
-                for r in metrics.incidents
-            ],
+            _incident_rows(metrics),
         ),
     }
     for name, (headers, rows) in tables.items():
