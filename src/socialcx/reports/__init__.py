@@ -12,10 +12,10 @@ from socialcx.reports._metrics import (
     IncidentRow,
     Metrics,
     compute_metrics,
-    jain_index,
     metrics_to_dict,
 )
 from socialcx.reports._render import render_html, write_report
+from socialcx.routing import jain_index
 
 __all__ = [
     "AgentLoad",

@@ -24,6 +24,7 @@ from socialcx.model import (
     ReplySent,
     StateChanged,
 )
+from socialcx.routing import jain_index
 
 #: Labels written by triage that the report groups by.
 INTENT_PREFIX = "intent:"
@@ -153,14 +154,6 @@ def _resolved_at(case: Case) -> datetime | None:
         if isinstance(event, StateChanged) and event.to in (CaseState.RESOLVED, CaseState.CLOSED):
             return event.at
     return None
-
-
-def jain_index(values: Iterable[float]) -> float | None:
-    """Jain's fairness index: 1.0 when everyone carries the same, 1/n when one carries all."""
-    xs = list(values)
-    if not xs or not any(xs):
-        return None
-    return sum(xs) ** 2 / (len(xs) * sum(x * x for x in xs))
 
 
 def _backlog(

@@ -15,7 +15,7 @@ from socialcx.routing._decisions import (
     RoutingRequest,
     Unroutable,
 )
-from socialcx.routing._router import STICKY_LIMIT, FairnessReport, Router
+from socialcx.routing._router import STICKY_LIMIT, FairnessReport, Router, jain_index
 
 __all__ = [
     "STICKY_LIMIT",
@@ -28,4 +28,5 @@ __all__ = [
     "Router",
     "RoutingRequest",
     "Unroutable",
+    "jain_index",
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +45,14 @@ STICKY_LIMIT = 100_000
 # A requirement: (language, skills, kind index (0 public, 1 private), hostile);
 # with the escalation level, a pool key. Plain ints hash faster than enums.
 _Req = tuple[str | None, frozenset[str], int, bool]
+
+
+def jain_index(values: Iterable[float]) -> float | None:
+    """Jain's fairness index: 1.0 when everyone carries the same, 1/n when one carries all."""
+    xs = list(values)
+    if not xs or not any(xs):
+        return None
+    return sum(xs) ** 2 / (len(xs) * sum(x * x for x in xs))
 
 
 def _speaks(languages: frozenset[str], wanted: str | None) -> bool:
@@ -349,9 +358,9 @@ class Router:
             if seconds > 0:
                 rates[agent_id] = state.assignments / (seconds / 3600)
         values = list(rates.values())
-        if not values or not any(values):
+        jain = jain_index(values)
+        if jain is None:
             return FairnessReport(per_agent=rates, jain=None, spread=None)
-        jain = sum(values) ** 2 / (len(values) * sum(v * v for v in values))
         return FairnessReport(per_agent=rates, jain=jain, spread=max(values) - min(values))
 
     # internals: pools ------------------------------------------------------------------------

@@ -37,6 +37,23 @@ def _env_names(inst: object, attribute: attrs.Attribute[Any], value: object) -> 
             c.fail(inst, f"{attribute.name}.{key}", "expected the name of an environment variable")
 
 
+def _from_env(
+    names: Mapping[str, str], environ: Mapping[str, str] | None, where: str
+) -> dict[str, str]:
+    """Read each named environment variable; a missing one is named, never a value."""
+    env = os.environ if environ is None else environ
+    values = {}
+    for key, variable in names.items():
+        value = env.get(variable)
+        if not value:
+            raise ConfigError(
+                f"{where}.{key}: environment variable {variable} is not set",
+                field=f"{where}.{key}",
+            )
+        values[key] = value
+    return values
+
+
 @attrs.frozen(kw_only=True)
 class ChannelConfig:
     """One channel to run.
@@ -140,32 +157,11 @@ class RuntimeConfig:
         Raises:
             ConfigError: a variable is not set (the message names it, not its value).
         """
-        env = os.environ if environ is None else environ
-        values = {}
-        for option, variable in channel.secrets.items():
-            value = env.get(variable)
-            if not value:
-                raise ConfigError(
-                    f"channels[{channel.name}].secrets.{option}: environment variable "
-                    f"{variable} is not set",
-                    field=f"channels.{channel.name}.secrets.{option}",
-                )
-            values[option] = value
-        return values
+        return _from_env(channel.secrets, environ, f"channels.{channel.name}.secrets")
 
     def verify_tokens(self, environ: Mapping[str, str] | None = None) -> dict[str, str]:
         """Webhook verify tokens by route, read from the environment."""
-        env = os.environ if environ is None else environ
-        tokens = {}
-        for route, variable in self.webhooks.verify_tokens.items():
-            value = env.get(variable)
-            if not value:
-                raise ConfigError(
-                    f"webhooks.verify_tokens.{route}: environment variable {variable} is not set",
-                    field=f"webhooks.verify_tokens.{route}",
-                )
-            tokens[route] = value
-        return tokens
+        return _from_env(self.webhooks.verify_tokens, environ, "webhooks.verify_tokens")
 
     def build_channels(
         self,
