@@ -1,0 +1,124 @@
+"""Incident detection: bursts fire, steady noise does not, state stays bounded."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import socialcx as sx
+from socialcx.incidents import IncidentDetector, content_words
+from tests.conftest import T0
+
+CHANNEL = sx.ChannelRef(platform="x", account="acme")
+GRIPES = [
+    "my bill is wrong again",
+    "the app crashed on login",
+    "delivery came late",
+    "support was rude on the phone",
+    "charged twice this month",
+    "router keeps dropping",
+    "refund still missing",
+    "store staff ignored me",
+    "parcel arrived damaged",
+]
+
+
+def _m(n: int, text: str, at: timedelta) -> sx.Mention:
+    return sx.Mention(
+        channel=CHANNEL,
+        native_id=str(n),
+        text=text,
+        created_at=T0 + at,
+        visibility="public",
+        author=sx.Author(platform="x", native_id=f"u{n}", handle=f"u{n}"),
+    )
+
+
+def _background(detector: IncidentDetector, hours: int, rng: random.Random, start: int = 0) -> int:
+    """Feed steady complaints, about two an hour each on varied topics; return the next id."""
+    n = start
+    for minute in range(0, hours * 60, 4):
+        n += 1
+        update = detector.observe(
+            _m(n, rng.choice(GRIPES), timedelta(minutes=minute)),
+            complaint=True,
+            now=T0 + timedelta(minutes=minute),
+        )
+        assert update is None or not update.opened, "steady noise opened an incident"
+    return n
+
+
+def test_steady_noise_never_fires_and_a_burst_does() -> None:
+    """A day of ordinary complaints opens nothing; forty outage posts in an hour open one."""
+    rng = random.Random(4)
+    detector = IncidentDetector()
+    n = _background(detector, 24, rng)
+    opened = []
+    for i in range(40):
+        n += 1
+        at = timedelta(hours=24, minutes=i * 1.5)
+        update = detector.observe(
+            _m(n, f"total outage here, no mobile data since noon #{i}", at),
+            complaint=True,
+            case_id=f"case-{n}",
+            now=T0 + at,
+        )
+        if update is not None and update.opened:
+            opened.append(update)
+    assert len(opened) == 1
+    incident = opened[0].incident
+    assert {"outage", "mobile", "data"} & set(incident.topic)
+    assert opened[0].window_count <= 25
+    final = detector.incidents[-1]
+    assert final.mention_count >= 30
+    assert len(final.case_ids) >= 30
+
+
+def test_incident_resolves_when_its_words_fall_silent() -> None:
+    """After a whole window without its words, the incident resolves."""
+    rng = random.Random(5)
+    detector = IncidentDetector(window=timedelta(hours=1))
+    n = _background(detector, 24, rng)
+    for i in range(30):
+        n += 1
+        at = timedelta(hours=24, minutes=i)
+        detector.observe(_m(n, "login outage again", at), complaint=True, now=T0 + at)
+    assert detector.incidents[-1].state is sx.IncidentState.OPEN
+    n += 1
+    later = timedelta(hours=27)
+    detector.observe(_m(n, "my bill is wrong again", later), complaint=True, now=T0 + later)
+    assert detector.incidents[-1].state is sx.IncidentState.RESOLVED
+
+
+def test_only_complaints_count() -> None:
+    """Praise and questions never feed the detector."""
+    detector = IncidentDetector(warmup=timedelta(0))
+    for i in range(50):
+        assert (
+            detector.observe(_m(i, "outage outage", timedelta(minutes=i)), complaint=False, now=T0)
+            is None
+        )
+    assert detector.state_size() == 0
+
+
+def test_state_stays_bounded_over_a_long_stream() -> None:
+    """Fifty thousand complaints with an ever-growing vocabulary keep state under the caps."""
+    rng = random.Random(6)
+    detector = IncidentDetector(max_vocabulary=300, window=timedelta(minutes=30))
+    sizes = []
+    for n in range(50_000):
+        words = " ".join(f"w{rng.randrange(10 * n + 10)}" for _ in range(4))
+        at = timedelta(seconds=20 * n)
+        detector.observe(_m(n, f"broken {words}", at), complaint=True, now=T0 + at)
+        if n % 10_000 == 9_999:
+            sizes.append(detector.state_size())
+    assert max(sizes) < 300 + 30 * 60 * 5 / 20 * 2 + 100
+    assert sizes[-1] <= 2 * sizes[0] + 100
+
+
+def test_content_words() -> None:
+    """Links, mentions, stop words and short words go; crude stems join word forms."""
+    assert content_words("@acme my flights were DELAYED https://t.co/x again!!") == [
+        "flight",
+        "delay",
+    ]
