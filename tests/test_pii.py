@@ -33,8 +33,14 @@ def found(text: str) -> list[tuple[str, str]]:
         ("my booking ref is ABC123 thanks", [("reference", "ABC123")]),
         ("order #55127 never arrived", [("reference", "55127")]),
         ("Confirmation code: QWERTY", [("reference", "QWERTY")]),
-        ("ship to 12 Main St, Springfield, IL 62704", [("address", "12 Main St, Springfield, IL 62704")]),
-        ("I live at 221 Baker Street, London NW1 6XE", [("address", "221 Baker Street, London NW1 6XE")]),
+        (
+            "ship to 12 Main St, Springfield, IL 62704",
+            [("address", "12 Main St, Springfield, IL 62704")],
+        ),
+        (
+            "I live at 221 Baker Street, London NW1 6XE",
+            [("address", "221 Baker Street, London NW1 6XE")],
+        ),
     ],
 )
 def test_finds_each_kind(text: str, expected: list[tuple[str, str]]) -> None:
@@ -109,8 +115,10 @@ def test_any_text_gives_sorted_disjoint_spans_inside_it(text: str) -> None:
     assert isinstance(redact(text), str)
 
 
-@given(st.from_regex(r"[a-z]{1,10}@[a-z]{1,10}\.(com|org|net)", fullmatch=True), st.text(
-    alphabet=" .,!?abc", max_size=20))
+@given(
+    st.from_regex(r"[a-z]{1,10}@[a-z]{1,10}\.(com|org|net)", fullmatch=True),
+    st.text(alphabet=" .,!?abc", max_size=20),
+)
 def test_an_email_anywhere_is_found(email: str, filler: str) -> None:
     text = f"{filler} {email} {filler}"
     assert (K.EMAIL.value, email) in found(text)
