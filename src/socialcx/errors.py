@@ -32,6 +32,7 @@ __all__ = [
     "AuthError",
     "AuthExpired",
     "ChannelError",
+    "ConcurrentUpdate",
     "ConfigError",
     "InvalidMention",
     "InvalidPayload",
@@ -182,3 +183,15 @@ class PolicyViolation(SocialCXError):
 
 class StoreError(SocialCXError):
     """Persistence failed, or a store file is corrupt or from a newer version."""
+
+
+class ConcurrentUpdate(StoreError):
+    """Someone else changed the record since it was read; read it again and retry.
+
+    Args:
+        key: The record (a case id, a message id).
+    """
+
+    def __init__(self, message: str, *, key: str) -> None:
+        super().__init__(message)
+        self.key = key

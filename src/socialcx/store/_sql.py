@@ -1,0 +1,387 @@
+"""What SQLite and PostgreSQL stores share: the schema and every query.
+
+Rows keep the domain values as JSON (the serialization module's format, with
+its schema version) beside the few columns queries need. Queries are written
+with ``?`` placeholders; a dialect rewrites them where the driver wants ``%s``.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import json
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from socialcx._serialization import from_json, to_dict, to_json
+from socialcx.errors import ConcurrentUpdate, SerializationError, StoreError
+from socialcx.model import (
+    Agent,
+    Case,
+    ChannelRef,
+    Incident,
+    Mention,
+    MentionKey,
+    MessageState,
+    OutboundMessage,
+    WorkKind,
+)
+from socialcx.model._case import CASE_EVENT_TYPES
+from socialcx.store._protocol import DeadLetter, Reservation
+
+#: Tables, in creation order. ``{blob}`` and ``{serial}`` are filled per dialect.
+SCHEMA_V1 = (
+    """CREATE TABLE IF NOT EXISTS mentions (
+        platform TEXT NOT NULL, native_id TEXT NOT NULL, case_id TEXT,
+        created_at TEXT NOT NULL, data TEXT NOT NULL,
+        PRIMARY KEY (platform, native_id))""",
+    """CREATE TABLE IF NOT EXISTS cases (
+        id TEXT PRIMARY KEY, opened_at TEXT NOT NULL, seq {serial},
+        state TEXT NOT NULL, is_open INTEGER NOT NULL, assignee TEXT,
+        event_count INTEGER NOT NULL, data TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS cases_open ON cases (is_open, seq)",
+    """CREATE TABLE IF NOT EXISTS case_events (
+        case_id TEXT NOT NULL, n INTEGER NOT NULL, type TEXT NOT NULL,
+        at TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (case_id, n))""",
+    """CREATE TABLE IF NOT EXISTS incidents (
+        id TEXT PRIMARY KEY, first_seen TEXT NOT NULL, data TEXT NOT NULL)""",
+    "CREATE TABLE IF NOT EXISTS agents (id TEXT PRIMARY KEY, data TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS cursors (channel TEXT PRIMARY KEY, cursor TEXT)",
+    """CREATE TABLE IF NOT EXISTS outbox (
+        id TEXT PRIMARY KEY, seq {serial}, idempotency_key TEXT NOT NULL UNIQUE,
+        channel TEXT NOT NULL, state TEXT NOT NULL, data TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, state, seq)",
+    """CREATE TABLE IF NOT EXISTS dead_letters (
+        id {serial} PRIMARY KEY, source TEXT NOT NULL, raw {blob} NOT NULL,
+        error TEXT NOT NULL, at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS leases (
+        name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS reservations (
+        case_id TEXT PRIMARY KEY, agent_id TEXT NOT NULL, kind TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS reservations_agent ON reservations (agent_id, kind)",
+)
+
+#: One entry per schema version: the statements that bring the previous version to it.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def channel_key(channel: ChannelRef) -> str:
+    """How a channel is keyed in tables."""
+    return f"{channel.platform}:{channel.account}"
+
+
+def iso(at: datetime) -> str:
+    """Timestamps sort as text: always UTC, always the same width."""
+    return at.astimezone(tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class SQLStore(abc.ABC):
+    """The queries of a relational store; subclasses bring the connection."""
+
+    _placeholder = "?"
+    _order = "seq"
+
+    # the dialect --------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement in the current transaction; return the cursor."""
+
+    @abc.abstractmethod
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Group writes."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the connection."""
+
+    def _q(self, sql: str) -> str:
+        return sql if self._placeholder == "?" else sql.replace("?", self._placeholder)
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._execute(self._q(sql), params)
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self._run(sql, params).fetchone()
+        return None if row is None else row
+
+    @staticmethod
+    def _load(cls: type[Any], data: str | bytes, what: str) -> Any:
+        try:
+            return from_json(cls, data)
+        except SerializationError as exc:
+            raise StoreError(f"stored {what} cannot be read: {exc}") from exc
+
+    # mentions -----------------------------------------------------------------------------
+
+    def add_mention(self, mention: Mention, *, case_id: str | None = None) -> bool:
+        with self.transaction():
+            cur = self._run(
+                "INSERT INTO mentions (platform, native_id, case_id, created_at, data) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, native_id) DO NOTHING",
+                (
+                    mention.channel.platform,
+                    mention.native_id,
+                    case_id,
+                    iso(mention.created_at),
+                    to_json(mention),
+                ),
+            )
+            return bool(cur.rowcount == 1)
+
+    def get_mention(self, key: MentionKey) -> Mention | None:
+        row = self._one(
+            "SELECT data FROM mentions WHERE platform = ? AND native_id = ?",
+            (key.platform, key.native_id),
+        )
+        return None if row is None else self._load(Mention, row[0], f"mention {key}")
+
+    def mention_case(self, key: MentionKey) -> str | None:
+        row = self._one(
+            "SELECT case_id FROM mentions WHERE platform = ? AND native_id = ?",
+            (key.platform, key.native_id),
+        )
+        return None if row is None else row[0]
+
+    def set_mention_case(self, key: MentionKey, case_id: str) -> None:
+        with self.transaction():
+            self._run(
+                "UPDATE mentions SET case_id = ? WHERE platform = ? AND native_id = ?",
+                (case_id, key.platform, key.native_id),
+            )
+
+    def count_mentions(self) -> int:
+        return int(self._one("SELECT COUNT(*) FROM mentions")[0])
+
+    # cases --------------------------------------------------------------------------------
+
+    def save_case(self, case: Case, *, expected_events: int) -> None:
+        new = case.events[expected_events:]
+        with self.transaction():
+            row = self._one("SELECT event_count FROM cases WHERE id = ?", (case.id,))
+            have = 0 if row is None else int(row[0])
+            if have != expected_events:
+                raise ConcurrentUpdate(
+                    f"case {case.id!r} has {have} stored events, expected {expected_events}",
+                    key=case.id,
+                )
+            for n, event in enumerate(new, start=expected_events):
+                data = to_dict(event)
+                self._run(
+                    "INSERT INTO case_events (case_id, n, type, at, data) VALUES (?, ?, ?, ?, ?)",
+                    (
+                        case.id,
+                        n,
+                        CASE_EVENT_TYPES[type(event)],
+                        iso(event.at),
+                        json.dumps(data, separators=(",", ":"), ensure_ascii=False),
+                    ),
+                )
+            values = (
+                case.state.value,
+                int(case.is_open),
+                case.assignee,
+                len(case.events),
+                to_json(case),
+            )
+            if row is None:
+                self._run(
+                    "INSERT INTO cases (id, opened_at, state, is_open, assignee, event_count, "
+                    "data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (case.id, iso(case.opened_at), *values),
+                )
+            else:
+                cur = self._run(
+                    "UPDATE cases SET state = ?, is_open = ?, assignee = ?, event_count = ?, "
+                    "data = ? WHERE id = ? AND event_count = ?",
+                    (*values, case.id, expected_events),
+                )
+                if cur.rowcount != 1:
+                    raise ConcurrentUpdate(f"case {case.id!r} changed meanwhile", key=case.id)
+
+    def get_case(self, case_id: str) -> Case | None:
+        row = self._one("SELECT data FROM cases WHERE id = ?", (case_id,))
+        return None if row is None else self._load(Case, row[0], f"case {case_id!r}")
+
+    def cases(self, *, open_only: bool = False) -> Iterator[Case]:
+        where = " WHERE is_open = 1" if open_only else ""
+        rows = self._run(f"SELECT id, data FROM cases{where} ORDER BY {self._order}").fetchall()  # noqa: S608
+        for case_id, data in rows:
+            yield self._load(Case, data, f"case {case_id!r}")
+
+    # incidents and agents -----------------------------------------------------------------
+
+    def save_incident(self, incident: Incident) -> None:
+        with self.transaction():
+            self._run(
+                "INSERT INTO incidents (id, first_seen, data) VALUES (?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET first_seen = excluded.first_seen, "
+                "data = excluded.data",
+                (incident.id, iso(incident.first_seen), to_json(incident)),
+            )
+
+    def incidents(self) -> list[Incident]:
+        rows = self._run("SELECT id, data FROM incidents ORDER BY first_seen, id").fetchall()
+        return [self._load(Incident, data, f"incident {i!r}") for i, data in rows]
+
+    def save_agent(self, agent: Agent) -> None:
+        with self.transaction():
+            self._run(
+                "INSERT INTO agents (id, data) VALUES (?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                (agent.id, to_json(agent)),
+            )
+
+    def agents(self) -> list[Agent]:
+        rows = self._run("SELECT id, data FROM agents ORDER BY id").fetchall()
+        return [self._load(Agent, data, f"agent {i!r}") for i, data in rows]
+
+    # cursors ------------------------------------------------------------------------------
+
+    def get_cursor(self, channel: ChannelRef) -> str | None:
+        row = self._one("SELECT cursor FROM cursors WHERE channel = ?", (channel_key(channel),))
+        return None if row is None else row[0]
+
+    def set_cursor(self, channel: ChannelRef, cursor: str | None) -> None:
+        with self.transaction():
+            self._run(
+                "INSERT INTO cursors (channel, cursor) VALUES (?, ?) "
+                "ON CONFLICT (channel) DO UPDATE SET cursor = excluded.cursor",
+                (channel_key(channel), cursor),
+            )
+
+    # outbox -------------------------------------------------------------------------------
+
+    def enqueue(self, message: OutboundMessage) -> OutboundMessage:
+        with self.transaction():
+            row = self._one(
+                "SELECT data FROM outbox WHERE idempotency_key = ?", (message.idempotency_key,)
+            )
+            if row is not None:
+                stored: OutboundMessage = self._load(OutboundMessage, row[0], "message")
+                return stored
+            if self._one("SELECT 1 FROM outbox WHERE id = ?", (message.id,)) is not None:
+                raise StoreError(f"message id {message.id!r} is taken by another reply")
+            self._run(
+                "INSERT INTO outbox (id, idempotency_key, channel, state, data) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    message.id,
+                    message.idempotency_key,
+                    channel_key(message.channel),
+                    message.state.value,
+                    to_json(message),
+                ),
+            )
+            return message
+
+    def update_message(self, message: OutboundMessage) -> None:
+        with self.transaction():
+            owner = self._one(
+                "SELECT id FROM outbox WHERE idempotency_key = ?", (message.idempotency_key,)
+            )
+            if owner is not None and owner[0] != message.id:
+                raise StoreError(f"message {message.id!r}: its new text duplicates {owner[0]!r}")
+            cur = self._run(
+                "UPDATE outbox SET idempotency_key = ?, state = ?, data = ? WHERE id = ?",
+                (message.idempotency_key, message.state.value, to_json(message), message.id),
+            )
+            if cur.rowcount != 1:
+                raise StoreError(f"no message {message.id!r} in the outbox")
+
+    def get_message(self, message_id: str) -> OutboundMessage | None:
+        row = self._one("SELECT data FROM outbox WHERE id = ?", (message_id,))
+        return None if row is None else self._load(OutboundMessage, row[0], "message")
+
+    def messages(
+        self, *, channel: ChannelRef | None = None, state: MessageState | None = None
+    ) -> list[OutboundMessage]:
+        clauses, params = [], []
+        if channel is not None:
+            clauses.append("channel = ?")
+            params.append(channel_key(channel))
+        if state is not None:
+            clauses.append("state = ?")
+            params.append(state.value)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self._run(f"SELECT data FROM outbox{where} ORDER BY {self._order}", params)  # noqa: S608
+        rows = rows.fetchall()
+        return [self._load(OutboundMessage, r[0], "message") for r in rows]
+
+    # dead letters -------------------------------------------------------------------------
+
+    def add_dead_letter(self, *, source: str, raw: bytes, error: str, at: datetime) -> int:
+        with self.transaction():
+            row = self._one(
+                "INSERT INTO dead_letters (source, raw, error, at) VALUES (?, ?, ?, ?) "
+                "RETURNING id",
+                (source, bytes(raw), error, iso(at)),
+            )
+            return int(row[0])
+
+    def dead_letters(self) -> list[DeadLetter]:
+        rows = self._run("SELECT id, source, raw, error, at FROM dead_letters ORDER BY id")
+        return [
+            DeadLetter(
+                id=int(i),
+                source=s,
+                raw=bytes(r),
+                error=e,
+                at=datetime.fromisoformat(a.replace("Z", "+00:00")),
+            )
+            for i, s, r, e, a in rows.fetchall()
+        ]
+
+    # sharing ------------------------------------------------------------------------------
+
+    def acquire_lease(self, name: str, owner: str, *, now: datetime, ttl: timedelta) -> bool:
+        with self.transaction():
+            cur = self._run(
+                "INSERT INTO leases (name, owner, expires) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, "
+                "expires = excluded.expires "
+                "WHERE leases.owner = excluded.owner OR leases.expires <= ?",
+                (name, owner, iso(now + ttl), iso(now)),
+            )
+            return bool(cur.rowcount == 1)
+
+    def release_lease(self, name: str, owner: str) -> None:
+        with self.transaction():
+            self._run("DELETE FROM leases WHERE name = ? AND owner = ?", (name, owner))
+
+    def _lock_agent(self, agent_id: str) -> None:
+        """Serialize capacity changes of one agent (a no-op where writes are serial)."""
+        del agent_id
+
+    def reserve(self, case_id: str, agent_id: str, kind: WorkKind, *, limit: int) -> bool:
+        with self.transaction():
+            self._lock_agent(agent_id)
+            held = self._one(
+                "SELECT COUNT(*) FROM reservations WHERE agent_id = ? AND kind = ?",
+                (agent_id, kind.value),
+            )
+            if int(held[0]) >= limit:
+                return False
+            cur = self._run(
+                "INSERT INTO reservations (case_id, agent_id, kind) VALUES (?, ?, ?) "
+                "ON CONFLICT (case_id) DO NOTHING",
+                (case_id, agent_id, kind.value),
+            )
+            return bool(cur.rowcount == 1)
+
+    def release(self, case_id: str) -> None:
+        with self.transaction():
+            self._run("DELETE FROM reservations WHERE case_id = ?", (case_id,))
+
+    def reservations(self, agent_id: str | None = None) -> list[Reservation]:
+        if agent_id is None:
+            rows = self._run("SELECT case_id, agent_id, kind FROM reservations ORDER BY case_id")
+        else:
+            rows = self._run(
+                "SELECT case_id, agent_id, kind FROM reservations WHERE agent_id = ? "
+                "ORDER BY case_id",
+                (agent_id,),
+            )
+        return [Reservation(case_id=c, agent_id=a, kind=WorkKind(k)) for c, a, k in rows.fetchall()]
