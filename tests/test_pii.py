@@ -29,6 +29,7 @@ def found(text: str) -> list[tuple[str, str]]:
         ("call 555-123-4567 today", [("phone", "555-123-4567")]),
         ("our number is +44 20 7946 0958", [("phone", "+44 20 7946 0958")]),
         ("(212) 555-0199 is the desk", [("phone", "(212) 555-0199")]),
+        ("text me on 07700 900461", [("phone", "07700 900461")]),
         ("card 4111 1111 1111 1111 expired", [("card", "4111 1111 1111 1111")]),
         ("my booking ref is ABC123 thanks", [("reference", "ABC123")]),
         ("order #55127 never arrived", [("reference", "55127")]),
