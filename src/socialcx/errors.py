@@ -20,6 +20,7 @@ handle::
     │   └── InvalidPayload         a response or webhook that cannot be parsed; keeps the raw body
     ├── PolicyViolation            a reply the policy gate refused to let out
     └── StoreError                 persistence failed, or a store file is unusable
+        └── ConcurrentUpdate       someone else changed the record meanwhile; retry
 
 Messages never include secrets: adapters pass only non-secret context.
 """

@@ -55,12 +55,19 @@ def test_a_normal_life(case: sx.Case) -> None:
 
 
 def test_illegal_transition_names_state_and_event(case: sx.Case) -> None:
-    """Replying to a case nobody owns is refused with the state and event named."""
+    """Assigning a case before triage is refused with the state and event named."""
     with pytest.raises(InvalidTransition) as info:
-        case.record_reply("m-1", visibility="public", at=T0)
+        case.assign("ana", at=T0)
     assert info.value.state == "new"
-    assert info.value.event == "reply_sent"
-    assert "'new'" in str(info.value) and "'reply_sent'" in str(info.value)
+    assert info.value.event == "assigned"
+    assert "'new'" in str(info.value) and "'assigned'" in str(info.value)
+
+
+def test_an_unowned_case_can_be_acknowledged(case: sx.Case) -> None:
+    """A reply before anyone owns the case (an acknowledgement) keeps it in the queue."""
+    acknowledged = case.record_reply("m-1", visibility="public", at=T0)
+    assert acknowledged.state is sx.CaseState.NEW
+    assert acknowledged.first_response_at == T0
 
 
 def test_closed_is_terminal(case: sx.Case) -> None:

@@ -220,3 +220,19 @@ def test_request_from_a_case() -> None:
     assert request.hostile and request.language == "en"
     assert request.deadline == T0 + timedelta(minutes=15)
     assert request.priority is sx.Priority.HIGH
+
+
+def test_restore_counts_an_earlier_assignment_without_a_decision() -> None:
+    """After a restart the desk gives back assignments: the load counts, nothing is decided."""
+    router = _router(_agent("ana", capacity=1), _agent("bo", capacity=1))
+    router.restore(_req("old"), "ana", now=T0)
+    assert router.agent_load("ana") == (1, 0)
+    assert router.held("old") == ("ana", PUBLIC)
+    assert router.assignment("old") == "ana"
+    (decision,) = router.submit(_req("new"), now=T0)
+    assert isinstance(decision, Assigned)
+    assert decision.agent == "bo"  # ana is full with the restored case
+    with pytest.raises(ValidationError):
+        router.restore(_req("old"), "bo", now=T0)
+    assert router.agent("ana") is not None
+    assert router.agent("nobody") is None

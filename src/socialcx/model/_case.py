@@ -70,12 +70,14 @@ TRANSITIONS: dict[tuple[CaseState, CaseAction], CaseState] = {
     (S.NEW, A.ATTACH): S.NEW,
     (S.NEW, A.ESCALATE): S.NEW,
     (S.NEW, A.CLOSE): S.CLOSED,
+    (S.NEW, A.REPLY): S.NEW,  # an acknowledgement before anyone owns the case
     (S.TRIAGED, A.TRIAGE): S.TRIAGED,
     (S.TRIAGED, A.ATTACH): S.TRIAGED,
     (S.TRIAGED, A.ASSIGN): S.ASSIGNED,
     (S.TRIAGED, A.ESCALATE): S.TRIAGED,
     (S.TRIAGED, A.RESOLVE): S.RESOLVED,
     (S.TRIAGED, A.CLOSE): S.CLOSED,
+    (S.TRIAGED, A.REPLY): S.TRIAGED,
     (S.ASSIGNED, A.TRIAGE): S.ASSIGNED,
     (S.ASSIGNED, A.ATTACH): S.ASSIGNED,
     (S.ASSIGNED, A.ASSIGN): S.ASSIGNED,
@@ -102,6 +104,7 @@ TRANSITIONS: dict[tuple[CaseState, CaseAction], CaseState] = {
     (S.REOPENED, A.ESCALATE): S.REOPENED,
     (S.REOPENED, A.RESOLVE): S.RESOLVED,
     (S.REOPENED, A.CLOSE): S.CLOSED,
+    (S.REOPENED, A.REPLY): S.REOPENED,
 }
 
 #: States in which the case has an owner. ``assignee`` is set exactly here.
@@ -488,7 +491,15 @@ class Case:
                 pass
         if state not in OWNED_STATES and self.assignee is not None:
             changes["assignee"] = None
-        return attrs.evolve(self, **changes)
+        # Every change comes from a validated event through the state table, so the
+        # fields need no second validation; only the cross-field invariant is checked.
+        case = object.__new__(Case)
+        put = object.__setattr__
+        for name in _CASE_FIELDS:
+            put(case, name, changes[name] if name in changes else getattr(self, name))
+        if (case.assignee is not None) != (case.state in OWNED_STATES):
+            c.fail(case, "assignee", f"state {case.state.value!r} and assignee disagree")
+        return case
 
     # named changes -----------------------------------------------------------------------
 
@@ -571,3 +582,6 @@ class Case:
     def updated_at(self) -> datetime:
         """When the last event happened."""
         return self.events[-1].at
+
+
+_CASE_FIELDS = tuple(f.name for f in attrs.fields(Case))

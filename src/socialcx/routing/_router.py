@@ -293,6 +293,23 @@ class Router:
         decisions.append(self._queued(waiting, now))
         return decisions
 
+    def restore(self, request: RoutingRequest, agent_id: str, *, now: datetime) -> None:
+        """Take back an assignment made before a restart: the agent's load counts it again.
+
+        No decision results and the agent's fairness statistics are untouched.
+        """
+        if request.case_id in self._queue or request.case_id in self._assigned:
+            raise ValidationError(
+                f"restore: case {request.case_id!r} is already routed", field="case_id"
+            )
+        state = self._agent(agent_id)
+        state.load[0 if request.kind is WorkKind.PUBLIC else 1] += 1
+        state.cases.add(request.case_id)
+        state.version += 1
+        self._push(state)
+        self._assigned[request.case_id] = (agent_id, request.kind)
+        self._sticky[request.customer] = (agent_id, now)
+
     def reprioritize(self, case_id: str, priority: Priority, *, now: datetime) -> list[Decision]:
         """Change a queued case's priority; returns its new place in the queue."""
         waiting = self._queue.get(case_id)
@@ -342,6 +359,15 @@ class Router:
     def queued(self, *, now: datetime) -> list[RoutingRequest]:
         """Queued requests, next to be served first."""
         return [w.request for w in sorted(self._queue.values(), key=lambda w: w.key)]
+
+    def held(self, case_id: str) -> tuple[str, WorkKind] | None:
+        """The agent holding ``case_id`` and the kind of capacity it takes, if any."""
+        return self._assigned.get(case_id)
+
+    def agent(self, agent_id: str) -> Agent | None:
+        """The agent as the router knows them, if known."""
+        state = self._agents.get(agent_id)
+        return None if state is None else state.agent
 
     def assignment(self, case_id: str) -> str | None:
         """The agent holding ``case_id``, if any."""
@@ -421,19 +447,14 @@ class Router:
     def _compact(self, pool: _Pool) -> None:
         """Drop stale entries so churn never grows a heap without bound."""
         kind = _KINDS[pool.requirement[2]]
-        live = []
+        fresh: dict[str, tuple[int, int, float, str, int]] = {}
         for entry in pool.heap:
             state = self._agents.get(entry[3])
-            if state is not None and state.version == entry[4] and state.has_room(kind):
-                live.append(entry)
+            if state is not None and state.has_room(kind):
+                fresh[entry[3]] = state.entry(kind)
+        live = list(fresh.values())
         heapq.heapify(live)
         pool.heap = live
-
-    def _valid(self, entry: tuple[int, int, float, str, int], kind: WorkKind) -> _AgentState | None:
-        state = self._agents.get(entry[3])
-        if state is None or state.version != entry[4] or not state.has_room(kind):
-            return None
-        return state
 
     def _hostile_ok(self, state: _AgentState, now: datetime) -> bool:
         rules = self.policy.routing
@@ -459,9 +480,14 @@ class Router:
             stamp = now.timestamp()
             while pool.cooling and pool.cooling[0][0] <= stamp:
                 heapq.heappush(heap, heapq.heappop(pool.cooling)[1])
+        agents = self._agents
         while heap:
-            state = self._valid(heap[0], kind)
-            if state is None:
+            entry = heap[0]
+            state = agents.get(entry[3])
+            if state is None or not state.has_room(kind):
+                heapq.heappop(heap)  # gone, away or full: it comes back with a fresh push
+                continue
+            if state.version != entry[4]:
                 heapq.heappop(heap)  # stale: the agent changed since this entry was pushed
                 continue
             if request.hostile and not self._hostile_ok(state, now):
