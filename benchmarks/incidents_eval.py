@@ -105,6 +105,34 @@ def main() -> None:
             f"{i['airline']:15} {str(i['start'])[:16]} -> {str(i['end'])[:16]} size {i['size']:4} "
             f"delay {i['delay']:3} purity {purity:.2f} {' '.join(i['topic'])[:40]:40} {reasons}"
         )
+    summary(incidents)
+
+
+def _purity(incident: dict[str, object]) -> float:
+    reasons = incident["reasons"]
+    assert isinstance(reasons, dict)
+    total = sum(reasons.values())
+    return max(reasons.values()) / total if total else 0.0
+
+
+def summary(incidents: list[dict[str, object]]) -> None:
+    """Counts, purity, delay, and incidents per airline per day (the quiet-day check)."""
+    if not incidents:
+        print("no incidents")
+        return
+    purities = [_purity(i) for i in incidents]
+    sizes = [int(i["size"]) for i in incidents]  # type: ignore[call-overload]
+    weighted = sum(p * n for p, n in zip(purities, sizes, strict=True)) / sum(sizes)
+    print(
+        f"\n{len(incidents)} incidents; purity mean {sum(purities) / len(purities):.2f}, "
+        f"size-weighted {weighted:.2f}; max delay {max(int(i['delay']) for i in incidents)}"  # type: ignore[call-overload]
+    )
+    per_day: Counter[tuple[str, str]] = Counter(
+        (str(i["airline"]), str(i["start"])[:10]) for i in incidents
+    )
+    print("incidents per airline per day:")
+    for (airline, day), count in sorted(per_day.items()):
+        print(f"  {airline:15} {day}  {count}")
 
 
 if __name__ == "__main__":

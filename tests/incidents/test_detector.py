@@ -122,3 +122,62 @@ def test_content_words() -> None:
         "flight",
         "delay",
     ]
+
+
+def _on(platform: str, n: int, text: str, at: timedelta) -> sx.Mention:
+    return sx.Mention(
+        channel=sx.ChannelRef(platform=platform, account="acme"),
+        native_id=str(n),
+        text=text,
+        created_at=T0 + at,
+        visibility="public",
+        author=sx.Author(platform=platform, native_id=f"u{n}", handle=f"u{n}"),
+    )
+
+
+def _spread_outage(detector: IncidentDetector) -> list[sx.Incident]:
+    """A day of background on three networks, then an outage spread over all three."""
+    rng = random.Random(9)
+    platforms = ("x", "mastodon", "bluesky")
+    n = 0
+    for minute in range(0, 24 * 60, 4):
+        n += 1
+        mention = _on(platforms[n % 3], n, rng.choice(GRIPES), timedelta(minutes=minute))
+        detector.observe(mention, complaint=True, now=mention.created_at)
+    for i in range(24):
+        n += 1
+        text = "mobile data outage, no signal in the city"
+        mention = _on(platforms[i % 3], n, text, timedelta(hours=24, minutes=i * 2))
+        detector.observe(mention, complaint=True, now=mention.created_at)
+    return list(detector.incidents)
+
+
+def test_a_brand_watched_across_networks_sees_an_outage_split_between_them() -> None:
+    """Eight posts per network stay under the count; the brand's scope sees all 24."""
+    per_network = _spread_outage(IncidentDetector())
+    across = _spread_outage(IncidentDetector(scope=lambda m: m.channel.account))
+    assert per_network == []
+    assert len(across) == 1
+    assert {"outage", "signal"} & set(across[0].topic)
+    assert across[0].mention_count >= 20
+
+
+def test_one_bursting_word_alone_is_not_a_topic() -> None:
+    """A word that bursts without any companion word opens nothing by default."""
+    rng = random.Random(5)
+    alone = IncidentDetector()
+    single = IncidentDetector(min_topic_words=1)
+    n = 0
+    for detector in (alone, single):
+        n = _background(detector, 24, rng, start=0)
+        for i in range(20):
+            words = rng.sample(
+                ["late", "bill", "app", "rude", "store", "parcel", "refund", "phone", "email",
+                 "manager", "contract", "invoice", "screen", "battery"],
+                2,
+            )  # fmt: skip
+            text = f"wifi {' '.join(words)} {rng.randint(0, 10**6)}"
+            mention = _m(n + i + 1, text, timedelta(hours=24, minutes=i * 3))
+            detector.observe(mention, complaint=True, now=mention.created_at)
+    assert alone.incidents == ()
+    assert len(single.incidents) == 1

@@ -17,11 +17,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, OrderedDict, deque
+from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta
 
 import attrs
 
-from socialcx.model import ChannelRef, Incident, IncidentState, Mention, MentionKey
+from socialcx.model import Incident, IncidentState, Mention, MentionKey
 
 _WORD = re.compile(r"[a-z][a-z']+")
 _NOISE = re.compile(r"https?://\S+|[@#]\w+|&\w+;")
@@ -157,7 +158,7 @@ def content_words(text: str) -> list[str]:
 
 @attrs.define(slots=True, eq=False)
 class _Word:
-    window: deque[tuple[datetime, str, str | None]] = attrs.field(factory=deque)
+    window: deque[tuple[datetime, MentionKey, str | None]] = attrs.field(factory=deque)
     rate: float = 0.0
     rate_at: datetime | None = None
     docs: int = 0
@@ -168,7 +169,7 @@ class _Open:
     incident_id: str
     words: set[str]
     last_active: datetime
-    members: set[str] = attrs.field(factory=set)
+    members: set[MentionKey] = attrs.field(factory=set)
 
 
 #: Members remembered per open incident, for deciding whether a burst belongs to it.
@@ -216,13 +217,20 @@ class IncidentDetector:
         margin: How many Poisson standard deviations above the baseline it must reach.
         half_life: How fast a word's baseline rate forgets.
         warmup: How long an account is watched before anything may fire.
-        generic_share: Words in more than this share of complaints never fire.
+        generic_share: Words in more than this share of complaints before the
+            current window (``the``, ``service``) never fire.
         max_vocabulary: Words tracked per account; the least recent are dropped.
         max_open: Open incidents per account.
+        min_topic_words: Words that must burst together (each in a third of the
+            bursting word's window) before an incident opens.
+        scope: What one baseline covers, from a mention: by default its brand
+            account on its network (``mention.channel``); pass
+            ``lambda m: m.channel.account`` to watch a brand across networks,
+            where one outage shows up everywhere at once.
     """
 
     window: timedelta = timedelta(hours=2)
-    min_count: int = 8
+    min_count: int = 10
     ratio: float = 3.0
     margin: float = 3.0
     half_life: timedelta = timedelta(hours=24)
@@ -230,7 +238,9 @@ class IncidentDetector:
     generic_share: float = 0.12
     max_vocabulary: int = 5_000
     max_open: int = 20
-    _channels: dict[ChannelRef, _ChannelState] = attrs.field(init=False, factory=dict)
+    min_topic_words: int = 2
+    scope: Callable[[Mention], Hashable] | None = None
+    _channels: dict[Hashable, _ChannelState] = attrs.field(init=False, factory=dict)
     _incidents: dict[str, Incident] = attrs.field(init=False, factory=dict)
     _count: int = attrs.field(init=False, default=0)
 
@@ -244,7 +254,8 @@ class IncidentDetector:
         if not words:
             return None
         at = mention.created_at
-        state = self._channels.setdefault(mention.channel, _ChannelState())
+        scope = mention.channel if self.scope is None else self.scope(mention)
+        state = self._channels.setdefault(scope, _ChannelState())
         if state.first_at is None:
             state.first_at = at
         state.docs += 1
@@ -256,7 +267,7 @@ class IncidentDetector:
                 stat = state.words[word] = _Word()
             state.words.move_to_end(word)
             stat.docs += 1
-            stat.window.append((at, mention.native_id, case_id))
+            stat.window.append((at, mention.key, case_id))
             while at - stat.window[0][0] > self.window:
                 stat.window.popleft()
             if self._bursts(state, stat, at):
@@ -275,9 +286,26 @@ class IncidentDetector:
         joined = self._join_open(state, mention, words, case_id)
         if joined is not None:
             return joined
-        if fresh:
-            return self._open(state, mention, max(fresh)[1])
+        for _, word in sorted(fresh, reverse=True):
+            if self._supported(state, word):
+                return self._open(state, mention, word)
         return None
+
+    def _supported(self, state: _ChannelState, word: str) -> bool:
+        """Whether enough other words share the burst to make it a topic, not a coincidence."""
+        if self.min_topic_words <= 1:
+            return True
+        window = {key for _, key, _ in state.words[word].window}
+        partners = 0
+        for other, stat in state.words.items():
+            if other == word or stat.docs > self.generic_share * state.docs:
+                continue
+            shared = sum(1 for _, key, _ in stat.window if key in window)
+            if shared * 3 >= len(window):
+                partners += 1
+                if partners + 1 >= self.min_topic_words:
+                    return True
+        return False
 
     def resolve(self, incident_id: str, *, now: datetime) -> Incident:
         """Mark an incident resolved (its root cause is fixed)."""
@@ -313,9 +341,9 @@ class IncidentDetector:
         assert state.first_at is not None
         if at - state.first_at < self.warmup:
             return False
-        if stat.docs > self.generic_share * state.docs:
-            return False
         count = len(stat.window)
+        if stat.docs - count > self.generic_share * max(state.docs - count, 1):
+            return False
         if count < self.min_count:
             return False
         rate = stat.rate
@@ -343,7 +371,7 @@ class IncidentDetector:
 
     def _home_of(self, state: _ChannelState, word: str) -> _Open | None:
         """The open incident that already holds most of a bursting word's complaints."""
-        window = {native_id for _, native_id, _ in state.words[word].window}
+        window = {key for _, key, _ in state.words[word].window}
         for item in state.open:
             if len(window & item.members) * 2 >= len(window):
                 return item
@@ -361,7 +389,7 @@ class IncidentDetector:
         self._incidents[incident.id] = incident
         best.last_active = mention.created_at
         if len(best.members) < _MAX_MEMBERS:
-            best.members.add(mention.native_id)
+            best.members.add(mention.key)
         return IncidentUpdate(
             incident=incident, opened=False, window_count=0, joined=(mention.key,)
         )
@@ -390,13 +418,17 @@ class IncidentDetector:
             velocity=len(members) / hours,
         )
         joined = []
-        for at, native_id, case_id in members:
-            key = attrs.evolve(mention.key, native_id=native_id)
+        for at, key, case_id in members:
             joined.append(key)
             incident = incident.record(key, at=at, case_id=case_id)
         self._incidents[incident_id] = incident
         state.open.append(
-            _Open(incident_id=incident_id, words={word}, last_active=mention.created_at)
+            _Open(
+                incident_id=incident_id,
+                words={word},
+                last_active=mention.created_at,
+                members={key for _, key, _ in members},
+            )
         )
         if len(state.open) > self.max_open:
             state.open.pop(0)
