@@ -10,11 +10,12 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcx.channels import MessageRefused, WebhookChannel
+from socialcx.channels import MessageRefused, Page, WebhookChannel
 from socialcx.channels.blogs import BlogFeedChannel, entry_id, parse_mentions
 from socialcx.errors import AuthError, InvalidPayload, PermanentChannelError
 from socialcx.model import ChannelRef, Mention, OutboundMessage, Visibility
@@ -101,6 +102,34 @@ def test_seen_entries_are_not_repeated_when_the_feed_changes() -> None:
         assert [m.native_id for m in later.mentions] == [second_id]
 
     run(check())
+
+
+def test_a_broken_entry_rides_in_the_page_and_is_reported_once() -> None:
+    """Good entries arrive; an entry that cannot be named is in page.rejected, once."""
+    document = (
+        b'<?xml version="1.0" encoding="utf-8"?>'
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>Example</title><id>tag:f</id>'
+        b"<entry><id>tag:a</id><title>first</title><updated>2026-03-01T10:00:00Z</updated></entry>"
+        b"<entry><summary>nothing to name it by</summary></entry>"
+        b"<entry><id>tag:b</id><title>last</title><updated>2026-03-01T09:00:00Z</updated></entry>"
+        b"</feed>"
+    )
+    client = httpx.AsyncClient(
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, content=document))
+    )
+
+    async def check() -> tuple[Page, Page]:
+        async with BlogFeedChannel(url=FEED_URL, client=client) as channel:
+            page = await channel.fetch(None)
+            again = await channel.fetch(page.next_cursor)
+        return page, again
+
+    page, again = run(check())
+    assert sorted(m.native_id for m in page.mentions) == ["tag:a", "tag:b"]
+    assert len(page.rejected) == 1
+    assert "entry.id" in str(page.rejected[0])
+    assert "nothing to name it by" in str(page.rejected[0].raw)
+    assert not again.mentions and not again.rejected
 
 
 def test_edited_entry_comes_back_once_with_edited_at() -> None:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcx.channels import ChannelHealth, MessageRefused
+from socialcx.channels import ChannelHealth, MessageRefused, Page
 from socialcx.channels.bluesky import (
     CHAT_PROXY,
     BlueskyChannel,
@@ -809,6 +809,50 @@ def test_unparseable_notification_is_reported_not_fatal(harness: BlueskyHarness)
     assert run(check) == [good]
     assert len(rejected) == 1
     assert "record.text" in str(rejected[0])
+
+
+def _page_and_next(harness: BlueskyHarness) -> tuple[Page, Page]:
+    async def check() -> tuple[Page, Page]:
+        async with harness.make_channel(chat=False) as channel:
+            page = await channel.fetch(None)
+            assert not page.has_more
+            again = await channel.fetch(page.next_cursor)
+        return page, again
+
+    return run(check)
+
+
+def test_a_broken_notification_rides_in_the_page_and_the_cursor_moves_past_it(
+    harness: BlueskyHarness,
+) -> None:
+    """The good posts arrive, the broken one is in page.rejected with its raw data, once."""
+    first = harness.customer_post("first")
+    broken = harness.customer_post("broken")
+    last = harness.customer_post("last")
+    next(n for n in harness.server.notifications if n["uri"] == broken)["record"]["text"] = 7
+
+    page, again = _page_and_next(harness)
+    assert [m.native_id for m in page.mentions] == [first, last]
+    assert len(page.rejected) == 1
+    assert "record.text" in str(page.rejected[0])
+    assert broken in str(page.rejected[0].raw)
+    assert not again.mentions and not again.rejected
+
+
+def test_a_notification_without_a_time_is_rejected_once(harness: BlueskyHarness) -> None:
+    """A broken indexedAt takes its neighbour's place, so the next poll does not repeat it."""
+    first = harness.customer_post("first")
+    broken = harness.customer_post("broken")
+    last = harness.customer_post("last")
+    item = next(n for n in harness.server.notifications if n["uri"] == broken)
+    item["indexedAt"] = "not a time"
+    item["record"]["text"] = 7
+
+    page, again = _page_and_next(harness)
+    assert [m.native_id for m in page.mentions] == [first, last]
+    assert len(page.rejected) == 1
+    assert broken in str(page.rejected[0].raw)
+    assert not again.mentions and not again.rejected
 
 
 def test_errors_are_channel_errors(harness: BlueskyHarness) -> None:

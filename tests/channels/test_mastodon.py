@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcx.channels import ChannelHealth, MessageRefused
+from socialcx.channels import ChannelHealth, MessageRefused, Page
 from socialcx.channels.mastodon import MastodonChannel, html_to_text, parse_mentions
 from socialcx.errors import (
     AuthError,
@@ -236,7 +236,7 @@ def test_search_adds_posts_that_do_not_mention_the_account(harness: MastodonHarn
 
 
 def test_unparseable_status_is_reported_not_fatal(harness: MastodonHarness) -> None:
-    """One broken status in a page goes to on_invalid; the rest of the page arrives."""
+    """One broken status in a page also goes to on_invalid; the rest of the page arrives."""
     good = harness.customer_post("fine")
     broken = harness.customer_post("broken")
     harness.server.statuses[broken]["created_at"] = "yesterday"
@@ -252,6 +252,31 @@ def test_unparseable_status_is_reported_not_fatal(harness: MastodonHarness) -> N
     assert len(rejected) == 1
     assert "created_at" in str(rejected[0])
     assert broken in str(rejected[0].raw)
+
+
+def test_a_broken_status_rides_in_the_page_and_the_cursor_moves_past_it(
+    harness: MastodonHarness,
+) -> None:
+    """The good statuses arrive, the broken one is in page.rejected with its raw data, once."""
+    first = harness.customer_post("first")
+    broken = harness.customer_post("broken")
+    last = harness.customer_post("last")
+    harness.server.statuses[broken]["created_at"] = "yesterday"
+
+    async def check() -> tuple[Page, Page]:
+        async with harness.make_channel() as channel:
+            page = await channel.fetch(None)
+            again = await channel.fetch(page.next_cursor)
+        return page, again
+
+    page, again = run(check)
+    assert [m.native_id for m in page.mentions] == [first, last]
+    assert len(page.rejected) == 1
+    assert isinstance(page.rejected[0], InvalidPayload)
+    assert "created_at" in str(page.rejected[0])
+    assert broken in str(page.rejected[0].raw)
+    assert "yesterday" in str(page.rejected[0].raw)
+    assert not again.mentions and not again.rejected
 
 
 def test_a_bad_cursor_is_refused(harness: MastodonHarness) -> None:

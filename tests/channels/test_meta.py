@@ -14,7 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcx.channels import BadSignature, ChannelHealth, MessageRefused, WebhookChannel, sign_hex
+from socialcx.channels import (
+    BadSignature,
+    ChannelHealth,
+    MessageRefused,
+    Page,
+    WebhookChannel,
+    sign_hex,
+)
 from socialcx.channels.meta import (
     FacebookPageChannel,
     InstagramChannel,
@@ -111,6 +118,49 @@ def test_comments_come_with_author_and_thread() -> None:
     assert mention.in_reply_to == POST_ID
     assert mention.url is not None
     assert mention.metrics.likes == 3
+
+
+@pytest.mark.parametrize("surface", ["facebook", "instagram", "messenger"])
+@pytest.mark.parametrize("broken_field", ["text", "time"])
+def test_a_broken_item_rides_in_the_page_and_the_cursor_moves_past_it(
+    surface: str, broken_field: str
+) -> None:
+    """Good items arrive; a broken one is in page.rejected with its raw data, and only once."""
+    harness = MetaHarness(surface)
+    first = harness.customer_post("first")
+    broken = harness.customer_post("broken")
+    last = harness.customer_post("last")
+    item = next(
+        i for i in [*harness.server.comments, *harness.server.messages] if i["id"] == broken
+    )
+    if broken_field == "text":
+        item["text" if "text" in item else "message"] = 5
+    else:
+        # unreadable, yet the Graph API still lists it in its place
+        item["timestamp" if "timestamp" in item else "created_time"] += " (unreadable)"
+
+    async def check() -> tuple[list[Mention], list[InvalidPayload], Page, str]:
+        mentions: list[Mention] = []
+        rejected: list[InvalidPayload] = []
+        async with harness.make_channel() as channel:
+            cursor = None
+            for _ in range(10):
+                page = await channel.fetch(cursor)
+                mentions.extend(page.mentions)
+                rejected.extend(page.rejected)
+                cursor = page.next_cursor
+                if not page.has_more:
+                    break
+            later = harness.customer_post("later")
+            again = await channel.fetch(cursor)
+        return mentions, rejected, again, later
+
+    mentions, rejected, again, later = run(check())
+    assert [m.native_id for m in mentions if not m.author.is_brand] == [first, last]
+    assert len(rejected) == 1
+    assert json.loads(rejected[0].raw)["id"] == broken
+    assert [m.native_id for m in again.mentions] == [later]
+    assert not again.rejected
 
 
 def test_messenger_messages_are_private_and_brand_marked() -> None:

@@ -66,6 +66,22 @@ def test_page_accepts_a_list() -> None:
     assert Page(mentions=[], next_cursor="c").mentions == ()
 
 
+def test_page_carries_rejected_items_with_their_raw_data() -> None:
+    """Rejected items default to none, are stored as a tuple and keep their raw payload."""
+    assert Page(mentions=[], next_cursor="c").rejected == ()
+    broken = InvalidPayload("x: tweet.text: not a string", raw='{"id": "1", "text": 5}')
+    page = Page(mentions=[], next_cursor="c", rejected=[broken])
+    assert page.rejected == (broken,)
+    assert page.rejected[0].raw == '{"id": "1", "text": 5}'
+
+
+def test_page_refuses_rejected_items_that_are_not_invalid_payloads() -> None:
+    """Only InvalidPayload errors (which keep the raw data) may be rejected items."""
+    with pytest.raises(ValidationError) as caught:
+        Page(mentions=[], next_cursor="c", rejected=[ValueError("bad")])  # type: ignore[list-item]
+    assert caught.value.field == "rejected[0]"
+
+
 def test_delivery_requires_a_native_id() -> None:
     """A delivery without the network's id is refused."""
     with pytest.raises(ValidationError) as caught:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcx.channels import ChannelHealth, MessageRefused
+from socialcx.channels import ChannelHealth, MessageRefused, Page
 from socialcx.channels.reddit import RedditChannel, RedditCredentials, parse_mentions
 from socialcx.errors import (
     AuthError,
@@ -656,6 +656,49 @@ def test_unparseable_item_is_reported_not_fatal(harness: RedditHarness) -> None:
     assert run(check) == [good]
     assert len(rejected) == 1
     assert "body" in str(rejected[0])
+
+
+def _page_and_next(harness: RedditHarness) -> tuple[Page, Page]:
+    async def check() -> tuple[Page, Page]:
+        async with harness.make_channel() as channel:
+            page = await channel.fetch(None)
+            assert not page.has_more
+            again = await channel.fetch(page.next_cursor)
+        return page, again
+
+    return run(check)
+
+
+def test_a_broken_item_rides_in_the_page_and_the_cursor_moves_past_it(
+    harness: RedditHarness,
+) -> None:
+    """The good items arrive, the broken one is in page.rejected with its raw data, once."""
+    first = harness.customer_post("first")
+    broken = harness.customer_post("broken")
+    last = harness.customer_post("last")
+    harness.server.things[f"inbox:{BRAND.lower()}:{broken}"]["data"]["body"] = None
+
+    page, again = _page_and_next(harness)
+    assert [m.native_id for m in page.mentions] == [first, last]
+    assert len(page.rejected) == 1
+    assert "body" in str(page.rejected[0])
+    assert broken in str(page.rejected[0].raw)
+    assert not again.mentions and not again.rejected
+
+
+def test_an_item_without_a_time_is_rejected_once(harness: RedditHarness) -> None:
+    """A broken created_utc takes its neighbour's place, so the next poll does not repeat it."""
+    first = harness.customer_post("first")
+    broken = harness.customer_post("broken")
+    last = harness.customer_post("last")
+    data = harness.server.things[f"inbox:{BRAND.lower()}:{broken}"]["data"]
+    data["created_utc"] = "soon"
+
+    page, again = _page_and_next(harness)
+    assert [m.native_id for m in page.mentions] == [first, last]
+    assert len(page.rejected) == 1
+    assert broken in str(page.rejected[0].raw)
+    assert not again.mentions and not again.rejected
 
 
 def test_module_all_matches_public_names() -> None:

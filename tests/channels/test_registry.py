@@ -100,3 +100,14 @@ def test_module_level_register_uses_the_default_registry() -> None:
     finally:
         channels.registry.unregister("test-fake")
     assert "test-fake" not in channels.available_channels()
+
+
+def test_a_module_path_imports_the_factory() -> None:
+    """``package.module:Factory`` loads a connector that has no entry point."""
+    from socialcx.channels._registry import ChannelRegistry
+    from socialcx.testing import FakeChannel
+
+    registry = ChannelRegistry(entry_points=list)
+    assert registry.load("socialcx.testing:FakeChannel") is FakeChannel
+    with pytest.raises(ValidationError, match="cannot import"):
+        registry.load("socialcx.testing:NoSuchThing")

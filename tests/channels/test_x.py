@@ -18,7 +18,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcx.channels import BadSignature, ChannelHealth, MessageRefused, WebhookChannel
+from socialcx.channels import (
+    BadSignature,
+    ChannelHealth,
+    MessageRefused,
+    Page,
+    WebhookChannel,
+)
 from socialcx.channels.x import XChannel, crc_response, parse_mentions, snowflake_time
 from socialcx.errors import (
     AuthExpired,
@@ -134,6 +140,32 @@ def test_page_oldest_first() -> None:
         return [m.native_id for m in page.mentions if m.is_public]
 
     assert run(check()) == ids
+
+
+def test_a_broken_item_rides_in_the_page_and_the_cursor_moves_past_it() -> None:
+    """Good posts and messages arrive; the broken ones are in page.rejected with raw data, once."""
+    harness = XHarness()
+    first = harness.customer_post("first")
+    broken = harness.customer_post("broken")
+    last = harness.customer_post("last")
+    message = harness.customer_post("a private question", private=True)
+    broken_message = harness.customer_post("a broken one", private=True)
+    for item in [*harness.server.tweets, *harness.server.dm_events]:
+        if item["id"] in (broken, broken_message):
+            item["text"] = 5
+
+    async def check() -> tuple[Page, Page]:
+        async with harness.make_channel() as channel:
+            page = await channel.fetch(None)
+            assert not page.has_more
+            again = await channel.fetch(page.next_cursor)
+        return page, again
+
+    page, again = run(check())
+    assert [m.native_id for m in page.mentions] == [first, last, message]
+    assert sorted(json.loads(r.raw)["id"] for r in page.rejected) == [broken, broken_message]
+    assert all("text" in str(r) for r in page.rejected)
+    assert not again.mentions and not again.rejected
 
 
 def test_rate_limit_wait_comes_from_epoch_reset() -> None:

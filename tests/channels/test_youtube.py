@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialcx.channels import ChannelHealth, MessageRefused, until_pacific_midnight
+from socialcx.channels import ChannelHealth, MessageRefused, Page, until_pacific_midnight
 from socialcx.channels.youtube import YouTubeChannel, YouTubeQuota, parse_mentions
 from socialcx.errors import AuthExpired, InvalidPayload, PermanentChannelError, RateLimited
 from socialcx.model import ChannelRef, Mention, OutboundMessage, Visibility
@@ -61,6 +61,39 @@ def _reply(target: str, text: str = "Thanks for watching!") -> OutboundMessage:
 
 
 # --- listening ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("broken_field", ["text", "time"])
+def test_a_broken_comment_rides_in_the_page_and_the_cursor_moves_past_it(
+    broken_field: str,
+) -> None:
+    """Good comments arrive; a broken one is in page.rejected with its raw data, only once."""
+    harness = YouTubeHarness()
+    first = harness.customer_post("first")
+    broken = harness.customer_post("broken")
+    last = harness.customer_post("last")
+    thread = next(t for t in harness.server.threads if t["id"] == broken)
+    snippet = thread["snippet"]["topLevelComment"]["snippet"]
+    if broken_field == "text":
+        snippet["textOriginal"] = snippet["textDisplay"] = 5
+    else:
+        # unreadable, yet YouTube still lists it in its place
+        snippet["publishedAt"] += " (unreadable)"
+
+    async def check() -> tuple[Page, Page]:
+        async with harness.make_channel() as channel:
+            page = await channel.fetch(None)
+            assert not page.has_more
+            later = harness.customer_post("later")  # so the next read is not a 304
+            again = await channel.fetch(page.next_cursor)
+            assert [m.native_id for m in again.mentions] == [later]
+        return page, again
+
+    page, again = run(check())
+    assert [m.native_id for m in page.mentions] == [first, last]
+    assert len(page.rejected) == 1
+    assert json.loads(page.rejected[0].raw)["id"] == broken
+    assert not again.rejected
 
 
 def test_comment_fields() -> None:

@@ -33,8 +33,8 @@ main = "ACME_VERIFY"
 
 
 class _Channel:
-    def __init__(self, *, ref: Any, base_url: str, token: str, clock: Any = None) -> None:
-        self.ref, self.base_url, self._token, self.clock = ref, base_url, token, clock
+    def __init__(self, *, account: str, base_url: str, token: str, clock: Any = None) -> None:
+        self.account, self.base_url, self._token, self.clock = account, base_url, token, clock
 
 
 def _load(tmp_path: Path, text: str = CONFIG) -> RuntimeConfig:
@@ -56,7 +56,7 @@ def test_loads_and_builds_channels_with_secrets_from_env(tmp_path: Path) -> None
     assert channel._token == "tok-123"
     assert channel.base_url == "https://acme.example"
     assert channel.clock == "the-clock"
-    assert str(channel.ref) == "acme:brand"
+    assert channel.account == "brand"
     assert config.verify_tokens({"ACME_VERIFY": "v"}) == {"main": "v"}
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from typing import Any
 
+import attrs
 import pytest
 
-from socialcx.channels import ChannelHealth, RetryPolicy
+from socialcx.channels import ChannelHealth, Page, RetryPolicy
+from socialcx.errors import InvalidPayload
 from socialcx.model import ChannelCapabilities, OutboundMessage, Visibility
 from socialcx.runtime import JsonFormatter, Outpost
 from socialcx.testing import FakeChannel, FakeClock, FakeSleep, Fault
@@ -156,6 +159,56 @@ def test_unparseable_page_goes_to_dead_letters(desk: RecordingDesk) -> None:
     assert source.startswith("fetch:")
     assert b"maintenance" in raw
     assert post.key in desk.mentions
+
+
+class _ChannelWithABrokenItem(FakeChannel):
+    """A fake whose first page also carries one item it could not parse."""
+
+    async def fetch(self, cursor: str | None) -> Page:
+        page = await super().fetch(cursor)
+        if cursor is not None:
+            return page
+        broken = InvalidPayload(
+            "fake: status.created_at: not a timestamp", raw='{"id": "7", "created_at": "soon"}'
+        )
+        return attrs.evolve(page, rejected=[broken])
+
+
+class _DeskNotingDeadLetters(RecordingDesk):
+    """Notes, at each ingest, whether the dead letters were kept before it."""
+
+    dead_before_page: list[bool]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dead_before_page = []
+
+    def ingest_page(self, *args: Any, **kwargs: Any) -> int:
+        self.dead_before_page.append(bool(self.dead))
+        return super().ingest_page(*args, **kwargs)
+
+
+def test_rejected_items_become_dead_letters_and_the_cursor_advances() -> None:
+    """An item the channel could not parse is kept with its raw bytes; the page still counts."""
+    clock = FakeClock()
+    channel = _ChannelWithABrokenItem(clock=clock, page_size=5)
+    posted = [channel.post(f"p{i}", author=f"c{i}") for i in range(3)]
+    desk = _DeskNotingDeadLetters()
+    outpost = _outpost(desk, clock, channel)
+    asyncio.run(outpost.run(max_cycles=1))
+    assert desk.dead_before_page == [True]
+    assert [(source, raw) for source, raw, _ in desk.dead] == [
+        (f"fetch:{channel.ref}", b'{"id": "7", "created_at": "soon"}')
+    ]
+    assert "created_at" in desk.dead[0][2]
+    assert {m.key for m in posted} == set(desk.mentions)
+    first_cursor = desk.cursors[channel.ref]
+    assert first_cursor is not None
+    later = channel.post("later", author="c9")
+    asyncio.run(outpost.run(max_cycles=1))
+    assert later.key in desk.mentions
+    assert len(desk.dead) == 1, "the rejected item was fetched again"
+    assert desk.cursors[channel.ref] != first_cursor
 
 
 def test_json_logs_carry_the_extra_fields(

@@ -16,7 +16,7 @@ from typing import Protocol, Self, runtime_checkable
 
 import attrs
 
-from socialcx.errors import AuthError, PermanentChannelError, RateLimited
+from socialcx.errors import AuthError, InvalidPayload, PermanentChannelError, RateLimited
 from socialcx.model import ChannelCapabilities, ChannelRef, Mention, OutboundMessage
 from socialcx.model import _checks as c
 
@@ -41,11 +41,21 @@ class Page:
             cursor that was passed in.
         has_more: More mentions are available right now; poll again without
             waiting.
+        rejected: Items of this page the adapter could not parse, each an
+            :class:`~socialcx.errors.InvalidPayload` whose ``raw`` holds the
+            item as the network sent it. One bad item never fails the page:
+            the runtime keeps these as dead letters (before it stores the
+            page), and ``next_cursor`` still advances past them. Like
+            ``mentions``, passing the same cursor again returns them again and
+            passing ``next_cursor`` does not repeat them.
     """
 
     mentions: tuple[Mention, ...] = attrs.field(converter=c.to_tuple, validator=c.tuple_of(Mention))
     next_cursor: Cursor = attrs.field(validator=c.text)
     has_more: bool = attrs.field(default=False, validator=c.is_bool)
+    rejected: tuple[InvalidPayload, ...] = attrs.field(
+        default=(), converter=c.to_tuple, validator=c.tuple_of(InvalidPayload)
+    )
 
 
 @attrs.frozen(kw_only=True)

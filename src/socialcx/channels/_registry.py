@@ -7,6 +7,7 @@ unused connector costs nothing (and a broken one breaks only itself).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from importlib import metadata
 from typing import Any
@@ -69,12 +70,17 @@ class ChannelRegistry:
     def load(self, name: str) -> ChannelFactory:
         """The factory for ``name``, importing its entry point on first use.
 
+        A name of the form ``"package.module:Factory"`` imports that object
+        directly, for connectors that are not installed as entry points.
+
         Raises:
             ValidationError: No channel has that name (the message lists those
                 that do), or its entry point does not load.
         """
         if name in self._factories:
             return self._factories[name]
+        if ":" in name:
+            return self._import(name)
         for ep in self.entry_points():
             if ep.name == name:
                 try:
@@ -95,6 +101,21 @@ class ChannelRegistry:
                 return loaded
         known = ", ".join(self.names()) or "none"
         raise ValidationError(f"no channel named {name!r} (available: {known})", field="name")
+
+    def _import(self, path: str) -> ChannelFactory:
+        """``"package.module:Factory"``: a connector that is not installed as an entry point."""
+        module_name, _, attribute = path.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module_name), attribute)
+        except (ImportError, AttributeError) as exc:
+            raise ValidationError(
+                f"channel {path!r}: cannot import it ({type(exc).__name__}: {exc})", field="name"
+            ) from exc
+        if not callable(factory):
+            raise ValidationError(f"channel {path!r} is not callable", field="name")
+        self._factories[path] = factory
+        loaded: ChannelFactory = factory
+        return loaded
 
     def create(self, name: str, /, **options: Any) -> Any:
         """Build the channel ``name`` with keyword ``options``."""

@@ -302,6 +302,15 @@ def _stamp(mention: Mention) -> str:
     return (mention.edited_at or mention.created_at).astimezone(UTC).isoformat()
 
 
+#: The stamp of an unreadable entry in the cursor's ``seen`` list.
+_REJECTED = "unreadable"
+
+
+def _rejected_key(error: InvalidPayload) -> str:
+    raw = error.raw.encode("utf-8", "replace") if isinstance(error.raw, str) else error.raw
+    return "unreadable:" + hashlib.sha256(raw).hexdigest()[:32]
+
+
 # --- the channel --------------------------------------------------------------------
 
 
@@ -350,7 +359,6 @@ class BlogFeedChannel:
             "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5",
         }
         self._health = HealthMonitor()
-        self.rejected: list[InvalidPayload] = []
 
     def __repr__(self) -> str:
         return f"BlogFeedChannel(url={self._url!r})"
@@ -365,20 +373,20 @@ class BlogFeedChannel:
         """Health after the last call."""
         return self._health.state
 
-    def _mentions(self, content: bytes, now: datetime) -> list[Mention]:
+    def _entries(self, content: bytes, now: datetime) -> tuple[list[Mention], list[InvalidPayload]]:
         try:
             items = parse_mentions(content, ref=self._ref, seen_at=now)
         except InvalidPayload as exc:
             self._health.observe(exc)
             raise
         mentions: list[Mention] = []
+        rejected: list[InvalidPayload] = []
         for item in items:
             if isinstance(item, InvalidPayload):
-                log.warning("blog: skipped an unreadable entry", extra={"error": str(item)})
-                self.rejected = [*self.rejected[-99:], item]
+                rejected.append(item)
             else:
                 mentions.append(item)
-        return mentions
+        return mentions, rejected
 
     async def fetch(self, cursor: Cursor | None) -> Page:
         """New or edited entries since ``cursor``; a 304 gives an empty page and the same cursor."""
@@ -405,7 +413,7 @@ class BlogFeedChannel:
                 mentions=[],
                 next_cursor=cursor or _write_cursor(etag, modified, seen, self._max_seen),
             )
-        mentions = self._mentions(response.content, now)
+        mentions, rejected = self._entries(response.content, now)
         fresh = [
             m
             for m in mentions
@@ -413,10 +421,20 @@ class BlogFeedChannel:
             or (m.edited_at is not None and seen[m.native_id] != _stamp(m))
         ]
         fresh.sort(key=lambda m: (m.created_at, m.native_id))
+        # An unreadable entry is remembered by a digest of its raw data, so it is
+        # reported once (and again only if the site changes it).
+        unread = {_rejected_key(r): r for r in rejected}
+        fresh_rejected = [r for key, r in unread.items() if key not in seen]
+        for error in fresh_rejected:
+            log.warning(
+                "blog: unparseable entry kept aside",
+                extra={"event": "invalid_payload", "platform": PLATFORM, "error": str(error)},
+            )
         current = {
             m.native_id: _stamp(m)
             for m in sorted(mentions, key=lambda m: m.created_at, reverse=True)
         }
+        current.update(dict.fromkeys(unread, _REJECTED))
         merged = {**current, **{k: v for k, v in seen.items() if k not in current}}
         return Page(
             mentions=fresh,
@@ -427,6 +445,7 @@ class BlogFeedChannel:
                 self._max_seen,
             ),
             has_more=False,
+            rejected=fresh_rejected,
         )
 
     async def send(self, message: OutboundMessage) -> Delivery:

@@ -663,8 +663,9 @@ class BlueskyChannel:
         backfill: How far back ``fetch(None)`` reaches; ``None`` reads every
             notification the server keeps.
         on_session: Called with each new session, to save the tokens.
-        on_invalid: Called with each post in a page that cannot be parsed (it
-            is skipped); by default a warning is logged.
+        on_invalid: Also called with each post in a page that cannot be
+            parsed; every such post is in the page's ``rejected`` (and a warning
+            without the raw data is logged) whether or not this is set.
     """
 
     def __init__(
@@ -700,7 +701,7 @@ class BlueskyChannel:
         self._chat_proxy = chat_proxy
         self._backfill = backfill
         self._on_session = on_session
-        self._on_invalid = on_invalid or _log_invalid
+        self._on_invalid = on_invalid
         self._health = HealthMonitor()
         self._capabilities = ChannelCapabilities(
             public_reply=True,
@@ -879,35 +880,55 @@ class BlueskyChannel:
             entries += messages
             more = more or more_chat
         mentions: list[Mention] = []
+        rejected: list[InvalidPayload] = []
         seen: set[str] = set()
         for entry in entries:
             if isinstance(entry, InvalidPayload):
-                self._on_invalid(entry)
+                _log_invalid(entry)
+                if self._on_invalid is not None:
+                    self._on_invalid(entry)
+                rejected.append(entry)
             elif entry.native_id not in seen:
                 seen.add(entry.native_id)
                 mentions.append(entry)
         if not self._search:
             state.pop("search", None)
-        return Page(mentions=mentions, next_cursor=json.dumps(state, sort_keys=True), has_more=more)
+        return Page(
+            mentions=mentions,
+            next_cursor=json.dumps(state, sort_keys=True),
+            has_more=more,
+            rejected=rejected,
+        )
 
     def _items(self, raw: list[Any], build: Callable[[_Collector, Any], None]) -> list[_Item]:
         """Entries with the position (``indexedAt``, uri) each item holds in the list.
 
         Items that give no entry (a like, a follow) still mark a position, so
-        reaching an old one ends a walk.
+        reaching an old one ends a walk. An item without a position of its own
+        (a broken ``indexedAt``) takes the time of its nearest neighbour with
+        one, older first, so the watermark passes it like any other and it is
+        delivered (or rejected) once.
         """
-        items: list[_Item] = []
+        found: list[tuple[datetime | None, str, list[Mention | InvalidPayload]]] = []
         parser = self._parser()
         for obj in raw:
             at = _parse_time(obj.get("indexedAt")) if isinstance(obj, Mapping) else None
             uri = obj.get("uri") if isinstance(obj, Mapping) else None
             collector = _Collector(parser)
             build(collector, obj)
-            if at is None or not isinstance(uri, str):
-                # no position: deliver what it gave, it cannot end the walk
-                at, uri = _NOWHERE, _dump(obj)
+            if not isinstance(uri, str):
+                at, uri = None, _dump(obj)
+            found.append((at, uri, collector.out))
+        times = [at for at, _, _ in found]
+        items: list[_Item] = []
+        for n, (at, uri, out) in enumerate(found):
+            if at is None:
+                older = (t for t in times[n + 1 :] if t is not None)
+                newer = (t for t in reversed(times[:n]) if t is not None)
+                # no neighbour with a position: deliver what it gave, it cannot end the walk
+                at = next(older, None) or next(newer, None) or _NOWHERE
             items.append(_Item(at=at, uri=uri, entry=None))
-            items.extend(_Item(at=at, uri=uri, entry=entry) for entry in collector.out)
+            items.extend(_Item(at=at, uri=uri, entry=entry) for entry in out)
         return items
 
     async def _fetch_notifications(

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from types import TracebackType
@@ -465,8 +465,9 @@ class MastodonChannel:
         max_length: The instance's ``configuration.statuses.max_characters``.
         mention_author: Put the ``@acct`` of the author being answered in
             front of a public reply, so remote authors are notified.
-        on_invalid: Called with each status in a page that cannot be parsed
-            (it is skipped); by default a warning is logged.
+        on_invalid: Also called with each status in a page that cannot be
+            parsed; every such status is in the page's ``rejected`` (and a
+            warning without the raw data is logged) whether or not this is set.
 
     ``fetch(None)`` starts at the oldest notification the instance still
     keeps.
@@ -495,7 +496,7 @@ class MastodonChannel:
         self._page_size = max(1, min(page_size, _MAX_PAGE))
         self._search = search
         self._mention_author = mention_author
-        self._on_invalid = on_invalid or _log_invalid
+        self._on_invalid = on_invalid
         self._health = HealthMonitor()
         self._own_id: str | None = None
         self._capabilities = ChannelCapabilities(
@@ -580,24 +581,33 @@ class MastodonChannel:
     async def fetch(self, cursor: Cursor | None) -> Page:
         """Mentions after ``cursor``, oldest first, then search hits if configured."""
         state = self._read_cursor(cursor)
-        mentions, more = await self._fetch_notifications(state)
+        entries, more = await self._fetch_notifications(state)
         if self._search:
             found, more_found = await self._fetch_search(state)
-            known = {m.native_id for m in mentions}
-            mentions += [m for m in found if m.native_id not in known]
+            entries += found
             more = more or more_found
-        return Page(mentions=mentions, next_cursor=json.dumps(state, sort_keys=True), has_more=more)
-
-    def _keep(self, entries: Sequence[Mention | InvalidPayload]) -> list[Mention]:
-        kept: list[Mention] = []
+        mentions: list[Mention] = []
+        rejected: list[InvalidPayload] = []
+        seen: set[str] = set()
         for entry in entries:
-            if isinstance(entry, Mention):
-                kept.append(entry)
-            else:
-                self._on_invalid(entry)
-        return kept
+            if isinstance(entry, InvalidPayload):
+                _log_invalid(entry)
+                if self._on_invalid is not None:
+                    self._on_invalid(entry)
+                rejected.append(entry)
+            elif entry.native_id not in seen:
+                seen.add(entry.native_id)
+                mentions.append(entry)
+        return Page(
+            mentions=mentions,
+            next_cursor=json.dumps(state, sort_keys=True),
+            has_more=more,
+            rejected=rejected,
+        )
 
-    async def _fetch_notifications(self, state: dict[str, str]) -> tuple[list[Mention], bool]:
+    async def _fetch_notifications(
+        self, state: dict[str, str]
+    ) -> tuple[list[Mention | InvalidPayload], bool]:
         after = state.get("notifications", "0")
         response = await self._request(
             "GET",
@@ -619,9 +629,11 @@ class MastodonChannel:
             newest = max(ids, key=_id_key)
             prev = _link_param(response.headers.get("link"), "prev", "min_id")
             state["notifications"] = max(newest, prev or newest, key=_id_key)
-        return self._keep(entries), bool(ids)
+        return entries, bool(ids)
 
-    async def _fetch_search(self, state: dict[str, str]) -> tuple[list[Mention], bool]:
+    async def _fetch_search(
+        self, state: dict[str, str]
+    ) -> tuple[list[Mention | InvalidPayload], bool]:
         params: list[tuple[str, str | int]] = [
             ("q", self._search or ""),
             ("type", "statuses"),
@@ -644,7 +656,7 @@ class MastodonChannel:
             entries.extend(_entries(status, self._ref, "status"))
         if ids:
             state["search"] = max(ids, key=_id_key)
-        return self._keep(entries), bool(ids)
+        return entries, bool(ids)
 
     # --- sending
 

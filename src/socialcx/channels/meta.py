@@ -38,7 +38,6 @@ import hashlib
 import hmac
 import json
 import logging
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -707,6 +706,69 @@ def _order(mention: Mention) -> str:
     return f"{mention.created_at.astimezone(UTC).isoformat()}|{mention.native_id}"
 
 
+#: One page of a walk: fresh mentions, fresh rejected items, the thread's state, more to come.
+_Walked = tuple[list[Mention], list[InvalidPayload], _Thread, bool]
+
+
+def _raw_order(error: InvalidPayload) -> str | None:
+    """The sort key of a rejected item, when its raw JSON still holds a time and an id."""
+    try:
+        item = json.loads(error.raw)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    item_id = _opt_id(item.get("id")) if isinstance(item, dict) else None
+    if item_id is None:
+        return None
+    try:
+        moment = _time(item.get("created_time", item.get("timestamp")), "created_time")
+    except _Bad:
+        return None
+    return f"{moment.astimezone(UTC).isoformat()}|{item_id}"
+
+
+def _sift(
+    entries: Sequence[Mention | InvalidPayload], since: str | None
+) -> tuple[list[Mention], list[InvalidPayload], list[str], bool]:
+    """Split a newest-first page into what is new since ``since``.
+
+    An entry is new when its sort key is above ``since``. A rejected item whose
+    time cannot be read takes a key just above its older neighbour on the page,
+    so ``since`` passes it like any other item and it is reported once; with no
+    older neighbour it is new unless a newer item on the page was already seen.
+
+    Returns:
+        The new mentions and the new rejected items (both newest first), the
+        sort keys of the page, and whether an item already seen was reached.
+    """
+    keys = [_order(e) if isinstance(e, Mention) else _raw_order(e) for e in entries]
+    fresh: list[Mention] = []
+    rejected: list[InvalidPayload] = []
+    known: list[str] = []
+    reached = False
+    for n, (entry, key) in enumerate(zip(entries, keys, strict=True)):
+        if key is None and isinstance(entry, InvalidPayload):
+            older = next((k for k in keys[n + 1 :] if k is not None), None)
+            if older is not None:
+                raw = (
+                    entry.raw.encode("utf-8", "replace")
+                    if isinstance(entry.raw, str)
+                    else entry.raw
+                )
+                key = f"{older}|{hashlib.sha256(raw).hexdigest()[:16]}"
+        if key is not None:
+            known.append(key)
+            if since is not None and key <= since:
+                reached = True
+                continue
+        elif reached:
+            continue
+        if isinstance(entry, Mention):
+            fresh.append(entry)
+        else:
+            rejected.append(entry)
+    return fresh, rejected, known, reached
+
+
 def _read_cursor(cursor: Cursor | None, platform: str) -> dict[str, _Thread]:
     if cursor is None:
         return {}
@@ -799,8 +861,6 @@ class _GraphChannel:
         self._last_inbound: dict[str, datetime] = {}
         self._brand = frozenset(x for x in (self._ref.account, self._page_id) if x)
         self._capabilities = self._make_capabilities()
-        #: Items from otherwise good pages that could not be parsed (newest last).
-        self.rejected: deque[InvalidPayload] = deque(maxlen=100)
 
     def _make_capabilities(self) -> ChannelCapabilities:
         raise NotImplementedError
@@ -867,9 +927,10 @@ class _GraphChannel:
             self._health.observe(exc)
             raise
 
-    def _items(
+    def _entries(
         self, body: Any, what: str, make: Callable[[dict[str, Any]], Mention]
-    ) -> list[Mention]:
+    ) -> list[Mention | InvalidPayload]:
+        """Every item of a ``data`` page, in the order Meta sent it: a mention or the failure."""
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, list):
             error = InvalidPayload(
@@ -877,19 +938,28 @@ class _GraphChannel:
             )
             self._health.observe(error)
             raise error
-        found: list[Mention] = []
+        entries: list[Mention | InvalidPayload] = []
         for item in data:
             try:
                 if not isinstance(item, dict):
                     raise _Bad("item is not an object")
-                found.append(make(item))
+                entries.append(make(item))
             except (_Bad, SocialCXError, ValueError, TypeError) as exc:
                 rejected = InvalidPayload(
                     f"meta: {what}: {exc}", raw=_raw_text(item), platform="meta"
                 )
-                log.warning("meta: skipped an unreadable item", extra={"error": str(rejected)})
-                self.rejected.append(rejected)
-        return found
+                log.warning(
+                    "meta: unparseable item kept aside",
+                    extra={"event": "invalid_payload", "platform": "meta", "error": str(rejected)},
+                )
+                entries.append(rejected)
+        return entries
+
+    def _items(
+        self, body: Any, what: str, make: Callable[[dict[str, Any]], Mention]
+    ) -> list[Mention]:
+        """The readable items of a page read back to look for a send (not listening)."""
+        return [e for e in self._entries(body, what, make) if isinstance(e, Mention)]
 
     async def _walk(
         self,
@@ -899,7 +969,7 @@ class _GraphChannel:
         what: str,
         make: Callable[[dict[str, Any]], Mention],
         expand: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None,
-    ) -> tuple[list[Mention], _Thread, bool]:
+    ) -> _Walked:
         """One page of a newest-first edge, stopping at the newest item already seen."""
         query = {**params, "limit": self._page_size}
         if state.token:
@@ -912,24 +982,22 @@ class _GraphChannel:
                     x for item in body["data"] if isinstance(item, dict) for x in expand(item)
                 ],
             }
-        mentions = self._items(body, what, make)
-        fresh = [m for m in mentions if state.since is None or _order(m) > state.since]
-        reached = len(fresh) < len(mentions)
+        entries = self._entries(body, what, make)
+        fresh, rejected, known, reached = _sift(entries, state.since)
         newest = state.newest
-        if state.token is None and mentions:
-            newest = max(_order(m) for m in mentions)
+        if state.token is None and known:
+            newest = max(known)
         token = _paging_after(body)
         fresh.sort(key=_order)
-        if token is not None and not reached and mentions:
-            return fresh, _Thread(since=state.since, token=token, newest=newest), True
-        return fresh, _Thread(since=newest or state.since), False
+        rejected.reverse()  # oldest first, like the mentions
+        if token is not None and not reached and entries:
+            return fresh, rejected, _Thread(since=state.since, token=token, newest=newest), True
+        return fresh, rejected, _Thread(since=newest or state.since), False
 
     async def _object_ids(self) -> list[str]:
         raise NotImplementedError
 
-    async def _comments(
-        self, object_id: str, state: _Thread
-    ) -> tuple[list[Mention], _Thread, bool]:
+    async def _comments(self, object_id: str, state: _Thread) -> _Walked:
         raise NotImplementedError
 
     async def fetch(self, cursor: Cursor | None) -> Page:
@@ -941,29 +1009,37 @@ class _GraphChannel:
         """
         threads = _read_cursor(cursor, self.platform)
         mentions: list[Mention] = []
+        rejected: list[InvalidPayload] = []
         more = False
         out: dict[str, _Thread] = {}
         if self._object_edge is not None:
             for object_id in await self._object_ids():
                 key = f"c:{object_id}"
-                found, out[key], again = await self._comments(
+                found, bad, out[key], again = await self._comments(
                     object_id, threads.get(key, _Thread())
                 )
                 mentions.extend(found)
+                rejected.extend(bad)
                 more = more or again
         if self._messages:
-            found, again = await self._fetch_conversations(threads, out)
+            found, bad, again = await self._fetch_conversations(threads, out)
             mentions.extend(found)
+            rejected.extend(bad)
             more = more or again
         for mention in mentions:
             if mention.visibility is Visibility.PRIVATE and not mention.author.is_brand:
                 self._seen_inbound(mention.author.native_id, mention.created_at)
         mentions.sort(key=_order)
-        return Page(mentions=mentions, next_cursor=_write_cursor({**threads, **out}), has_more=more)
+        return Page(
+            mentions=mentions,
+            next_cursor=_write_cursor({**threads, **out}),
+            has_more=more,
+            rejected=rejected,
+        )
 
     async def _fetch_conversations(
         self, threads: Mapping[str, _Thread], out: dict[str, _Thread]
-    ) -> tuple[list[Mention], bool]:
+    ) -> tuple[list[Mention], list[InvalidPayload], bool]:
         body = await self._call(
             "GET",
             f"/{self._page_id}/conversations",
@@ -981,6 +1057,7 @@ class _GraphChannel:
             self._health.observe(error)
             raise error
         mentions: list[Mention] = []
+        rejected: list[InvalidPayload] = []
         more = False
         for conversation in data:
             conv_id = _opt_id(conversation.get("id")) if isinstance(conversation, dict) else None
@@ -988,7 +1065,7 @@ class _GraphChannel:
                 continue
             key = f"m:{conv_id}"
             state = threads.get(key, _Thread())
-            found, out[key], again = await self._walk(
+            found, bad, out[key], again = await self._walk(
                 state,
                 f"/{conv_id}/messages",
                 {"fields": MESSAGE_FIELDS},
@@ -998,8 +1075,9 @@ class _GraphChannel:
                 ),
             )
             mentions.extend(found)
+            rejected.extend(bad)
             more = more or again
-        return mentions, more
+        return mentions, rejected, more
 
     def _seen_inbound(self, customer: str, moment: datetime) -> None:
         last = self._last_inbound.get(customer)
@@ -1245,9 +1323,7 @@ class FacebookPageChannel(_GraphChannel):
             raise error
         return [i for i in (_opt_id(p.get("id")) for p in data if isinstance(p, dict)) if i]
 
-    async def _comments(
-        self, object_id: str, state: _Thread
-    ) -> tuple[list[Mention], _Thread, bool]:
+    async def _comments(self, object_id: str, state: _Thread) -> _Walked:
         return await self._walk(
             state,
             f"/{object_id}/comments",
@@ -1375,9 +1451,7 @@ class InstagramChannel(_GraphChannel):
             *[r for r in (nested if isinstance(nested, list) else []) if isinstance(r, dict)],
         ]
 
-    async def _comments(
-        self, object_id: str, state: _Thread
-    ) -> tuple[list[Mention], _Thread, bool]:
+    async def _comments(self, object_id: str, state: _Thread) -> _Walked:
         return await self._walk(
             state,
             f"/{object_id}/comments",
@@ -1494,10 +1568,8 @@ class MessengerChannel(_GraphChannel):
     async def _object_ids(self) -> list[str]:
         return []
 
-    async def _comments(
-        self, object_id: str, state: _Thread
-    ) -> tuple[list[Mention], _Thread, bool]:
-        return [], state, False
+    async def _comments(self, object_id: str, state: _Thread) -> _Walked:
+        return [], [], state, False
 
     async def _reply(
         self, message: OutboundMessage

@@ -426,6 +426,25 @@ def _read_mark(value: Any) -> tuple[datetime, frozenset[str]] | None:
     raise ValueError("watermark")
 
 
+def _place(items: list[_Item]) -> list[_Item]:
+    """Give an item without a usable time the time of its nearest placed neighbour.
+
+    The listing is newest first, so the older neighbour (else the newer one)
+    bounds where it sits; the watermark then passes it like any other item
+    and it is delivered (or rejected) once. With no placed neighbour it stays
+    unplaceable: delivered, but it never moves the watermark.
+    """
+    times = [i.at for i in items]
+    placed: list[_Item] = []
+    for n, item in enumerate(items):
+        if item.at == _NOWHERE:
+            older = (t for t in times[n + 1 :] if t != _NOWHERE)
+            newer = (t for t in reversed(times[:n]) if t != _NOWHERE)
+            item = attrs.evolve(item, at=next(older, None) or next(newer, None) or _NOWHERE)
+        placed.append(item)
+    return placed
+
+
 def _walk(
     state: dict[str, Any], items: list[_Item], after: str | None
 ) -> tuple[list[Mention | InvalidPayload], bool]:
@@ -493,8 +512,9 @@ class RedditChannel:
         subject: The subject of a new private message.
         backfill: How far back ``fetch(None)`` reaches; ``None`` reads as far
             as the listing goes (about 1000 items).
-        on_invalid: Called with each item in a page that cannot be parsed (it
-            is skipped); by default a warning is logged.
+        on_invalid: Also called with each item in a page that cannot be
+            parsed; every such item is in the page's ``rejected`` (and a warning
+            without the raw data is logged) whether or not this is set.
     """
 
     def __init__(
@@ -538,7 +558,7 @@ class RedditChannel:
         self._subreddit = subreddit
         self._subject = subject
         self._backfill = backfill
-        self._on_invalid = on_invalid or _log_invalid
+        self._on_invalid = on_invalid
         self._health = HealthMonitor()
         self._budget: RateLimitStatus | None = None
         self._budget_at: datetime | None = None
@@ -717,14 +737,23 @@ class RedditChannel:
         else:
             state.pop("search", None)
         mentions: list[Mention] = []
+        rejected: list[InvalidPayload] = []
         seen: set[str] = set()
         for entry in entries:
             if isinstance(entry, InvalidPayload):
-                self._on_invalid(entry)
+                _log_invalid(entry)
+                if self._on_invalid is not None:
+                    self._on_invalid(entry)
+                rejected.append(entry)
             elif entry.native_id not in seen:
                 seen.add(entry.native_id)
                 mentions.append(entry)
-        return Page(mentions=mentions, next_cursor=json.dumps(state, sort_keys=True), has_more=more)
+        return Page(
+            mentions=mentions,
+            next_cursor=json.dumps(state, sort_keys=True),
+            has_more=more,
+            rejected=rejected,
+        )
 
     async def _fetch_listing(
         self, path: str, state: dict[str, Any], extra: Mapping[str, str]
@@ -757,12 +786,12 @@ class RedditChannel:
             try:
                 at = _epoch(created, field="created_utc")
             except _Bad:
-                at = _NOWHERE  # unplaceable: delivered, but never moves the watermark
+                at = _NOWHERE  # placed below, between its neighbours
             items.append(
                 _Item(at=at, name=name if isinstance(name, str) else _dump(child), entry=entry)
             )
         after = data.get("after") if isinstance(data, Mapping) else None
-        return _walk(state, items, after if isinstance(after, str) else None)
+        return _walk(state, _place(items), after if isinstance(after, str) else None)
 
     # --- sending
 

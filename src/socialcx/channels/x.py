@@ -29,7 +29,6 @@ import html
 import json
 import logging
 import re
-from collections import deque
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
@@ -628,6 +627,18 @@ class _Stream:
         )
 
 
+def _item_id(item: Mention | InvalidPayload) -> str | None:
+    """The id of a parsed item, or of a rejected one when its raw JSON still shows it."""
+    if isinstance(item, Mention):
+        return item.native_id
+    try:
+        raw = json.loads(item.raw)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    item_id = _opt_id(raw.get("id")) if isinstance(raw, dict) else None
+    return item_id if item_id is not None and item_id.isdigit() else None
+
+
 def _id_order(native_id: str) -> tuple[int, str]:
     """Sort numeric ids as numbers (shorter is older), others as text."""
     return (len(native_id), native_id)
@@ -719,8 +730,6 @@ class XChannel:
             if direct_messages
             else attrs.evolve(CAPABILITIES, private_message=False, private_max_length=None)
         )
-        #: Items from otherwise good pages that could not be parsed (newest last).
-        self.rejected: deque[InvalidPayload] = deque(maxlen=100)
 
     def __repr__(self) -> str:
         return f"XChannel(account={self._ref.account!r}, query={self._query!r})"
@@ -773,7 +782,8 @@ class XChannel:
             self._health.observe(exc)
             raise
 
-    def _page(self, body: Any, kind: str) -> tuple[list[Mention], dict[str, Any]]:
+    def _page(self, body: Any, kind: str) -> tuple[list[Mention | InvalidPayload], dict[str, Any]]:
+        """The items of one page in the order X sent them (newest first), and its meta."""
         try:
             items = parse_mentions(body, ref=self._ref)
         except InvalidPayload as exc:
@@ -781,17 +791,18 @@ class XChannel:
             raise InvalidPayload(
                 f"x: unexpected {kind} page ({exc})", raw=_raw_text(body), platform=PLATFORM
             ) from exc
-        mentions: list[Mention] = []
         for item in items:
             if isinstance(item, InvalidPayload):
-                log.warning("x: skipped an unreadable item", extra={"error": str(item)})
-                self.rejected.append(item)
-            else:
-                mentions.append(item)
+                log.warning(
+                    "x: unparseable item kept aside",
+                    extra={"event": "invalid_payload", "platform": PLATFORM, "error": str(item)},
+                )
         meta = body.get("meta") if isinstance(body, dict) else None
-        return mentions, meta if isinstance(meta, dict) else {}
+        return items, meta if isinstance(meta, dict) else {}
 
-    async def _fetch_posts(self, state: _Stream) -> tuple[list[Mention], _Stream, bool]:
+    async def _fetch_posts(
+        self, state: _Stream
+    ) -> tuple[list[Mention], list[InvalidPayload], _Stream, bool]:
         params: dict[str, Any] = {
             "max_results": self._page_size,
             "tweet.fields": TWEET_FIELDS,
@@ -810,18 +821,23 @@ class XChannel:
             if state.token:
                 params["pagination_token"] = state.token
         body = await self._call("GET", path, params=params)
-        mentions, meta = self._page(body, "posts")
-        ids = [m.native_id for m in mentions]
+        items, meta = self._page(body, "posts")
+        mentions = [i for i in items if isinstance(i, Mention)]
+        rejected = [i for i in items if isinstance(i, InvalidPayload)]
+        ids = [item_id for item in items if (item_id := _item_id(item)) is not None]
         newest = state.newest
         if state.token is None:
             newest = _opt_id(meta.get("newest_id")) or (max(ids, key=_id_order) if ids else None)
         token = _opt_id(meta.get("next_token"))
         mentions.reverse()  # X answers newest first
-        if token is not None and mentions:
-            return mentions, _Stream(since=state.since, token=token, newest=newest), True
-        return mentions, _Stream(since=newest or state.since), False
+        rejected.reverse()
+        if token is not None and items:
+            return mentions, rejected, _Stream(since=state.since, token=token, newest=newest), True
+        return mentions, rejected, _Stream(since=newest or state.since), False
 
-    async def _fetch_dms(self, state: _Stream) -> tuple[list[Mention], _Stream, bool]:
+    async def _fetch_dms(
+        self, state: _Stream
+    ) -> tuple[list[Mention], list[InvalidPayload], _Stream, bool]:
         params: dict[str, Any] = {
             "max_results": self._page_size,
             "event_types": "MessageCreate",
@@ -832,18 +848,34 @@ class XChannel:
         if state.token:
             params["pagination_token"] = state.token
         body = await self._call("GET", "/2/dm_events", params=params)
-        mentions, meta = self._page(body, "direct message")
+        items, meta = self._page(body, "direct message")
         floor = _id_order(state.since) if state.since else None
-        fresh = [m for m in mentions if floor is None or _id_order(m.native_id) > floor]
-        reached = len(fresh) < len(mentions)
+        fresh: list[Mention] = []
+        rejected: list[InvalidPayload] = []
+        ids: list[str] = []
+        reached = False
+        for item in items:  # newest first
+            item_id = _item_id(item)
+            if item_id is not None:
+                ids.append(item_id)
+                if floor is not None and _id_order(item_id) <= floor:
+                    reached = True
+                    continue
+            elif reached:
+                continue  # no id of its own, but below an event already seen
+            if isinstance(item, Mention):
+                fresh.append(item)
+            else:
+                rejected.append(item)
         newest = state.newest
-        if state.token is None and mentions:
-            newest = max((m.native_id for m in mentions), key=_id_order)
+        if state.token is None and ids:
+            newest = max(ids, key=_id_order)
         token = _opt_id(meta.get("next_token"))
         fresh.sort(key=lambda m: _id_order(m.native_id))
-        if token is not None and not reached and mentions:
-            return fresh, _Stream(since=state.since, token=token, newest=newest), True
-        return fresh, _Stream(since=newest or state.since), False
+        rejected.reverse()
+        if token is not None and not reached and items:
+            return fresh, rejected, _Stream(since=state.since, token=token, newest=newest), True
+        return fresh, rejected, _Stream(since=newest or state.since), False
 
     async def fetch(self, cursor: Cursor | None) -> Page:
         """New mentions (and direct messages) after ``cursor``; see the module docs.
@@ -852,12 +884,18 @@ class XChannel:
             ChannelError: The mapped failure; the cursor is not advanced.
         """
         posts, dms = _read_cursor(cursor)
-        mentions, posts, more = await self._fetch_posts(posts)
+        mentions, rejected, posts, more = await self._fetch_posts(posts)
         if self._direct_messages:
-            private, dms, more_dms = await self._fetch_dms(dms)
+            private, bad, dms, more_dms = await self._fetch_dms(dms)
             mentions.extend(private)
+            rejected.extend(bad)
             more = more or more_dms
-        return Page(mentions=mentions, next_cursor=_write_cursor(posts, dms), has_more=more)
+        return Page(
+            mentions=mentions,
+            next_cursor=_write_cursor(posts, dms),
+            has_more=more,
+            rejected=rejected,
+        )
 
     # -- sending --
 
@@ -927,7 +965,8 @@ class XChannel:
                     "exclude": "retweets",
                 },
             )
-            candidates, _ = self._page(body, "timeline")
+            items, _ = self._page(body, "timeline")
+            candidates = [i for i in items if isinstance(i, Mention)]
             for mention in candidates:
                 if (
                     mention.in_reply_to == message.in_reply_to
@@ -944,7 +983,8 @@ class XChannel:
                 "dm_event.fields": DM_EVENT_FIELDS,
             },
         )
-        candidates, _ = self._page(body, "conversation")
+        items, _ = self._page(body, "conversation")
+        candidates = [i for i in items if isinstance(i, Mention)]
         for mention in candidates:
             if (
                 mention.author.native_id == self._ref.account

@@ -21,12 +21,12 @@ without calling, as it does when YouTube itself answers ``quotaExceeded``.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
 import re
-from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
@@ -444,6 +444,71 @@ def _order(mention: Mention) -> str:
     return f"{mention.created_at.astimezone(UTC).isoformat()}|{mention.native_id}"
 
 
+def _raw_order(error: InvalidPayload) -> str | None:
+    """The sort key of a rejected comment (or thread), when its raw JSON still shows it."""
+    try:
+        item = json.loads(error.raw)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    if not isinstance(item, dict):
+        return None
+    snippet = item.get("snippet")
+    top = snippet.get("topLevelComment") if isinstance(snippet, dict) else None
+    if isinstance(top, dict):  # a thread: its place is its top-level comment's
+        item, snippet = top, top.get("snippet")
+    native_id = _opt_str(item.get("id"))
+    if native_id is None or not isinstance(snippet, dict):
+        return None
+    try:
+        moment = _time(snippet.get("publishedAt"), "publishedAt")
+    except _Bad:
+        return None
+    return f"{moment.astimezone(UTC).isoformat()}|{native_id}"
+
+
+def _sift(
+    entries: Sequence[Mention | InvalidPayload], since: str | None
+) -> tuple[list[Mention], list[InvalidPayload], list[str], bool]:
+    """Split a newest-first page into what is new since ``since``.
+
+    An entry is new when its sort key is above ``since``. A rejected item whose
+    time cannot be read takes a key just above its older neighbour on the page,
+    so ``since`` passes it like any other item and it is reported once; with no
+    older neighbour it is new unless a newer item on the page was already seen.
+
+    Returns:
+        The new mentions and the new rejected items (both newest first), the
+        sort keys of the page, and whether an item already seen was reached.
+    """
+    keys = [_order(e) if isinstance(e, Mention) else _raw_order(e) for e in entries]
+    fresh: list[Mention] = []
+    rejected: list[InvalidPayload] = []
+    known: list[str] = []
+    reached = False
+    for n, (entry, key) in enumerate(zip(entries, keys, strict=True)):
+        if key is None and isinstance(entry, InvalidPayload):
+            older = next((k for k in keys[n + 1 :] if k is not None), None)
+            if older is not None:
+                raw = (
+                    entry.raw.encode("utf-8", "replace")
+                    if isinstance(entry.raw, str)
+                    else entry.raw
+                )
+                key = f"{older}|{hashlib.sha256(raw).hexdigest()[:16]}"
+        if key is not None:
+            known.append(key)
+            if since is not None and key <= since:
+                reached = True
+                continue
+        elif reached:
+            continue
+        if isinstance(entry, Mention):
+            fresh.append(entry)
+        else:
+            rejected.append(entry)
+    return fresh, rejected, known, reached
+
+
 def _comparable(text: str) -> str:
     return " ".join(text.split())
 
@@ -503,8 +568,6 @@ class YouTubeChannel:
         self._terms = search_terms
         self._page_size = max(1, min(100, page_size))
         self._health = HealthMonitor()
-        #: Comments from otherwise good pages that could not be parsed (newest last).
-        self.rejected: deque[InvalidPayload] = deque(maxlen=100)
 
     def __repr__(self) -> str:
         return f"YouTubeChannel(account={self._ref.account!r})"
@@ -570,7 +633,8 @@ class YouTubeChannel:
             self._health.observe(exc)
             raise
 
-    def _mentions(self, body: Any, what: str) -> list[Mention]:
+    def _entries(self, body: Any, what: str) -> list[Mention | InvalidPayload]:
+        """Every comment of an answer in the order YouTube sent it: a mention or the failure."""
         try:
             items = parse_mentions(body, ref=self._ref)
         except InvalidPayload as exc:
@@ -578,14 +642,17 @@ class YouTubeChannel:
             raise InvalidPayload(
                 f"youtube: unexpected {what} answer ({exc})", raw=_raw_text(body), platform=PLATFORM
             ) from exc
-        mentions: list[Mention] = []
         for item in items:
             if isinstance(item, InvalidPayload):
-                log.warning("youtube: skipped an unreadable comment", extra={"error": str(item)})
-                self.rejected.append(item)
-            else:
-                mentions.append(item)
-        return mentions
+                log.warning(
+                    "youtube: unparseable comment kept aside",
+                    extra={"event": "invalid_payload", "platform": PLATFORM, "error": str(item)},
+                )
+        return items
+
+    def _mentions(self, body: Any, what: str) -> list[Mention]:
+        """The readable comments of an answer read back to look for a send (not listening)."""
+        return [e for e in self._entries(body, what) if isinstance(e, Mention)]
 
     # -- listening --
 
@@ -617,24 +684,27 @@ class YouTubeChannel:
         )
         if body is None:  # 304 Not Modified: nothing new since the last poll
             return Page(mentions=[], next_cursor=state.to_cursor(), has_more=False)
-        mentions = self._mentions(body, "commentThreads.list")
-        fresh = [m for m in mentions if state.since is None or _order(m) > state.since]
-        tops = [m for m in mentions if m.conversation_id == m.native_id]
+        entries = self._entries(body, "commentThreads.list")
+        fresh, rejected, known, _ = _sift(entries, state.since)
+        tops = [m for m in entries if isinstance(m, Mention) and m.conversation_id == m.native_id]
         reached = any(state.since is not None and _order(m) <= state.since for m in tops)
         newest, etag = state.newest, state.etag
         if state.token is None:
-            if mentions:
-                newest = max(_order(m) for m in mentions)
+            if known:
+                newest = max(known)
             etag = _opt_str(response.headers.get("etag")) or (
                 _opt_str(body.get("etag")) if isinstance(body, dict) else None
             )
         token = _opt_str(body.get("nextPageToken")) if isinstance(body, dict) else None
         fresh.sort(key=_order)
-        if token is not None and not reached and mentions:
+        rejected.reverse()  # oldest first, like the mentions
+        if token is not None and not reached and entries:
             walk = _Walk(since=state.since, token=token, newest=newest, etag=etag)
-            return Page(mentions=fresh, next_cursor=walk.to_cursor(), has_more=True)
+            return Page(
+                mentions=fresh, next_cursor=walk.to_cursor(), has_more=True, rejected=rejected
+            )
         done = _Walk(since=newest or state.since, etag=etag)
-        return Page(mentions=fresh, next_cursor=done.to_cursor(), has_more=False)
+        return Page(mentions=fresh, next_cursor=done.to_cursor(), has_more=False, rejected=rejected)
 
     # -- sending --
 

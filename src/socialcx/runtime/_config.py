@@ -20,7 +20,7 @@ import attrs
 from socialcx.channels import registry as default_registry
 from socialcx.channels._registry import ChannelRegistry
 from socialcx.errors import ConfigError, ValidationError
-from socialcx.model import ChannelRef
+from socialcx.model import Agent, ChannelRef
 from socialcx.model import _checks as c
 
 
@@ -110,6 +110,8 @@ class RuntimeConfig:
         runtime: Pacing of the outpost.
         channels: The channels to run.
         webhooks: The webhook receiver's settings.
+        agents: The team, when ``socialcx run`` is the whole application (a host
+            that embeds the desk adds its agents through ``desk.agents``).
     """
 
     policy: str | None = attrs.field(default=None)
@@ -120,6 +122,9 @@ class RuntimeConfig:
         default=(), converter=c.to_tuple, validator=c.tuple_of(ChannelConfig)
     )
     webhooks: WebhookSettings = attrs.field(factory=WebhookSettings)
+    agents: tuple[Agent, ...] = attrs.field(
+        default=(), converter=c.to_tuple, validator=c.tuple_of(Agent)
+    )
     base_dir: str = attrs.field(default=".", validator=c.text)
 
     def __attrs_post_init__(self) -> None:
@@ -172,9 +177,9 @@ class RuntimeConfig:
     ) -> list[Any]:
         """Build every channel through the registry.
 
-        Each factory receives ``ref`` (the brand account), the channel's
-        ``options``, its secrets, and ``shared`` (for example ``client=`` and
-        ``clock=``).
+        Each factory receives ``account`` (the brand's account, as every
+        built-in adapter takes it), the channel's ``options``, its secrets, and
+        ``shared`` (for example ``client=`` and ``clock=``).
 
         Raises:
             ConfigError: a channel type is unknown or its factory refuses the options.
@@ -190,7 +195,7 @@ class RuntimeConfig:
                 ) from exc
             kwargs = {**shared, **channel.options, **self.resolve_secrets(channel, environ)}
             try:
-                built.append(factory(ref=channel.ref, **kwargs))
+                built.append(factory(account=channel.account, **kwargs))
             except (TypeError, ValueError) as exc:
                 # The message names the options, never their (possibly secret) values.
                 raise ConfigError(

@@ -2,8 +2,10 @@
 
 It polls every channel concurrently, each with its own backoff and health; it
 stores a page's mentions before the cursor that follows them, so a crash replays
-a page instead of losing it; and before sending on a network without
-idempotency it asks the channel whether the reply already went out.
+a page instead of losing it; it keeps what a channel could not parse (a whole
+body, or the ``rejected`` items of a good page) as dead letters with the raw
+bytes; and before sending on a network without idempotency it asks the channel
+whether the reply already went out.
 """
 
 from __future__ import annotations
@@ -261,17 +263,18 @@ class Outpost:
         try:
             page = await self.retry.call(lambda: channel.fetch(cursor), sleep=self.sleep)
         except InvalidPayload as error:
-            raw = error.raw.encode("utf-8", "replace") if isinstance(error.raw, str) else error.raw
-            self.desk.dead_letter(
-                source=f"fetch:{channel.ref}", raw=raw, error=str(error), now=self.clock.now()
-            )
+            self._dead_letter(channel, error)
             raise
         state.polls += 1
+        # One bad item never costs the rest of the page: keep it before the page
+        # (and the cursor that moves past it) is stored.
+        for rejected in page.rejected:
+            self._dead_letter(channel, rejected)
         new = self.desk.ingest_page(
             channel.ref, page.mentions, page.next_cursor, now=self.clock.now()
         )
         state.received += new
-        if page.mentions:
+        if page.mentions or page.rejected:
             log.info(
                 "page ingested",
                 extra={
@@ -279,9 +282,16 @@ class Outpost:
                     "channel": str(channel.ref),
                     "mentions": len(page.mentions),
                     "new": new,
+                    "rejected": len(page.rejected),
                 },
             )
         return new, page.has_more
+
+    def _dead_letter(self, channel: Channel, error: InvalidPayload) -> None:
+        raw = error.raw.encode("utf-8", "replace") if isinstance(error.raw, str) else error.raw
+        self.desk.dead_letter(
+            source=f"fetch:{channel.ref}", raw=raw, error=str(error), now=self.clock.now()
+        )
 
     async def _deliver(self, channel: Channel, message: OutboundMessage) -> Delivery:
         look_first = not channel.capabilities.idempotent_send

@@ -19,4 +19,30 @@ __all__ = [
     "Reservation",
     "SQLiteStore",
     "Store",
+    "open_store",
 ]
+
+
+def open_store(spec: str) -> Store:
+    """A store from its configuration string.
+
+    ``"sqlite:PATH"`` (or a path ending in ``.db``), ``"memory:"``, or a
+    ``postgresql://`` DSN.
+
+    Raises:
+        StoreError: the string names no kind of store.
+    """
+    from socialcx.errors import StoreError
+
+    if spec == "memory:":
+        return MemoryStore()
+    if spec.startswith("sqlite:"):
+        return SQLiteStore(spec.removeprefix("sqlite:"))
+    if spec.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(spec)
+    if spec.endswith((".db", ".sqlite", ".sqlite3")):
+        return SQLiteStore(spec)
+    raise StoreError(
+        f"store: {spec.split('://')[0]!r} is not a store; use sqlite:PATH, memory: "
+        "or a postgresql:// DSN"
+    )
