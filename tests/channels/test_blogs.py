@@ -395,3 +395,11 @@ def test_parser_huge_feed() -> None:
     result = parse_mentions(harness.server.document(), ref=REF)
     assert len(result) == 2000
     assert all(isinstance(m, Mention) for m in result)
+
+
+def test_the_account_names_the_channel_as_socialcx_toml_passes_it() -> None:
+    """``socialcx.toml`` passes ``account``; without it the feed URL is the account."""
+    named = BlogFeedChannel(url="https://blog.example/feed.xml", account="northwind-blog")
+    plain = BlogFeedChannel(url="https://blog.example/feed.xml")
+    assert named.ref.account == "northwind-blog"
+    assert plain.ref.account == "https://blog.example/feed.xml"

@@ -318,7 +318,9 @@ class BlogFeedChannel:
     """One RSS or Atom feed, listened to with conditional GET; read-only.
 
     Args:
-        url: The feed URL; it is also the channel's account.
+        url: The feed URL.
+        account: The channel's account name (as ``socialcx.toml`` passes it);
+            defaults to the feed URL.
         client: The HTTP client; tests pass one on ``httpx.MockTransport``.
         clock: Where "now" comes from (also the date of undated entries).
         auth: HTTP credentials for a private feed, as ``(user, password)``.
@@ -337,6 +339,7 @@ class BlogFeedChannel:
         self,
         *,
         url: str,
+        account: str | None = None,
         client: httpx.AsyncClient | None = None,
         clock: Clock | None = None,
         auth: tuple[str, str] | None = None,
@@ -347,7 +350,7 @@ class BlogFeedChannel:
         _feedparser()  # fail at construction, not on the first poll
         if not url or urlsplit(url).scheme not in ("http", "https"):
             raise PermanentChannelError("blog: url must be an http(s) feed URL", platform=PLATFORM)
-        self._ref = ChannelRef(platform=PLATFORM, account=url)
+        self._ref = ChannelRef(platform=PLATFORM, account=account or url)
         self._url = url
         self._client = client or httpx.AsyncClient(timeout=30.0)
         self._clock = clock or SystemClock()
