@@ -1,0 +1,316 @@
+"""The built-in classifier: negation, emphasis, sarcasm, failures, hostility, urgency, intent."""
+
+from __future__ import annotations
+
+import pytest
+
+from socialcx.triage import (
+    CareClassifier,
+    CareWeights,
+    Intent,
+    Polarity,
+    Signal,
+    Signals,
+    Triage,
+    Urgency,
+)
+
+TRIAGE = Triage(private_data=False)
+
+
+def _assess(text: str) -> Signals:
+    return TRIAGE.assess_text(text)
+
+
+def _cue_texts(signals: Signals, text: str, name: str) -> list[str]:
+    return [cue.text(text) for cue in signals.cues if cue.name == name]
+
+
+class TestNegation:
+    def test_not_bad_is_mildly_positive(self) -> None:
+        """ "not bad" reads as praise, not as a complaint."""
+        signals = _assess("The new app is not bad at all")
+        assert signals.sentiment > 0
+        assert not signals.complaint
+        assert signals.polarity is Polarity.POSITIVE
+
+    def test_not_happy_is_negative(self) -> None:
+        """ "not happy" flips a positive word into a complaint."""
+        signals = _assess("I am not happy with this order")
+        assert signals.sentiment < 0
+        assert signals.complaint
+
+    def test_negation_flips_a_single_word(self) -> None:
+        """A negation cue covers the negator and the word it flips."""
+        text = "the support was not helpful today"
+        signals = _assess(text)
+        assert signals.sentiment < 0
+        assert any("not" in t for t in _cue_texts(signals, text, "service_failure")) or any(
+            t.startswith("not") for t in _cue_texts(signals, text, "negation")
+        )
+
+    def test_scope_stops_at_the_clause(self) -> None:
+        """A negation does not reach past a comma or a "but"."""
+        text = "Not what I ordered, but the staff were great"
+        signals = _assess(text)
+        assert "great" in _cue_texts(signals, text, "lexicon")
+
+    def test_negated_positive_word_names_the_negator(self) -> None:
+        """The negation cue's span starts at the negator."""
+        text = "honestly that was not good"
+        signals = _assess(text)
+        assert _cue_texts(signals, text, "negation") == ["not good"]
+
+    def test_could_not_be_more_is_not_a_negation(self) -> None:
+        """ "couldn't be more helpful" is praise, not its opposite."""
+        assert _assess("The agent couldn't be more helpful").sentiment > 0
+
+
+class TestEmphasis:
+    def test_caps_strengthen_a_word(self) -> None:
+        """ALL CAPS on one word makes it count more, and says so."""
+        calm, loud = _assess("this is awful"), _assess("this is AWFUL")
+        assert loud.sentiment < calm.sentiment < 0
+        assert _cue_texts(loud, "this is AWFUL", "caps") == ["AWFUL"]
+
+    def test_elongation_strengthens_a_word(self) -> None:
+        """ "goood" counts more than "good"."""
+        plain, long = _assess("the food was good"), _assess("the food was goooood")
+        assert long.sentiment > plain.sentiment > 0
+        assert _cue_texts(long, "the food was goooood", "elongation") == ["goooood"]
+
+    def test_elongated_intensifier(self) -> None:
+        """ "sooo bad" is worse than "bad"."""
+        assert _assess("this is sooo bad").sentiment < _assess("this is bad").sentiment
+
+    def test_intensifier_and_diminisher(self) -> None:
+        """ "very" strengthens and "slightly" softens."""
+        very = _assess("the seat was very uncomfortable").sentiment
+        plain = _assess("the seat was uncomfortable").sentiment
+        slightly = _assess("the seat was slightly uncomfortable").sentiment
+        assert very < plain < slightly < 0
+
+    def test_shouting_counts_towards_a_complaint(self) -> None:
+        """A post written all in capitals is read as anger."""
+        text = "WHERE IS MY PACKAGE I ORDERED IT TWO WEEKS AGO"
+        signals = _assess(text)
+        assert signals.complaint
+        assert any(c.name == "shouting" for c in signals.cues)
+
+    def test_exclamation_marks_amplify(self) -> None:
+        """ "!!!" pushes sentiment further in its direction."""
+        assert _assess("love it!!!").sentiment > _assess("love it").sentiment
+
+    def test_emoji_and_emoticons(self) -> None:
+        """Emoji and emoticons carry sentiment of their own."""
+        assert _assess("🙂").sentiment > 0
+        assert _assess("😡😡").sentiment < 0
+        assert _assess("flight landed :)").sentiment > 0
+        assert _assess("flight landed :(").sentiment < 0
+
+    def test_but_shifts_the_weight(self) -> None:
+        """What follows "but" counts more than what comes before."""
+        assert _assess("the crew were nice but the seat was awful").sentiment < 0
+        assert _assess("the seat was awful but the crew were lovely").sentiment > 0
+
+
+class TestSarcasm:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Great, another delay.",
+            "Thanks for nothing",
+            "I just love being on hold for two hours",
+            "Oh great, my bag is lost",
+            "Yeah right, a refund in 5 days",
+        ],
+    )
+    def test_compliment_around_a_failure_is_a_complaint(self, text: str) -> None:
+        """Cheap sarcasm markers turn praise into a complaint, with a sarcasm cue."""
+        signals = _assess(text)
+        assert signals.complaint
+        assert signals.polarity is Polarity.NEGATIVE
+        assert any(c.name == "sarcasm" for c in signals.cues)
+
+    def test_genuine_thanks_is_not_sarcasm(self) -> None:
+        """ "Thanks so much for the help" is gratitude."""
+        signals = _assess("Thanks so much for the help with my booking!")
+        assert not signals.complaint
+        assert not any(c.name == "sarcasm" for c in signals.cues)
+
+
+class TestServiceFailure:
+    @pytest.mark.parametrize(
+        ("text", "span"),
+        [
+            ("I have been on hold for ages", "on hold"),
+            ("still waiting for my refund", "still waiting"),
+            ("No reply to my email after a week", "No reply"),
+            ("I was charged twice for one order", "charged twice"),
+            ("the airline lost my bag", "lost my bag"),
+            ("my flight was cancelled", "cancelled"),
+            ("the app doesn't work", "doesn't work"),
+        ],
+    )
+    def test_failure_vocabulary_is_a_complaint(self, text: str, span: str) -> None:
+        """The vocabulary of service failure makes a complaint and points at the words."""
+        signals = _assess(text)
+        assert signals.complaint
+        assert any(span in t for t in _cue_texts(signals, text, "service_failure"))
+
+    def test_a_plain_question_about_a_delay_is_softer(self) -> None:
+        """Asking whether something is delayed weighs less than saying it is."""
+        asked = _assess("Is flight 12 delayed?").complaint_score
+        told = _assess("Flight 12 delayed. Again.").complaint_score
+        assert asked < told
+
+    def test_complaint_hashtags(self) -> None:
+        """Compound hashtags such as #customerservicefail count as complaints."""
+        text = "three calls today #customerservicefail"
+        assert "#customerservicefail" in _cue_texts(_assess(text), text, "complaint_hashtag")
+
+    def test_extra_failures(self) -> None:
+        """Callers can add their own failure words."""
+        custom = Triage(classifiers=(CareClassifier(extra_failures={"glitchfest": 2.0}),))
+        assert custom.assess_text("what a glitchfest").complaint
+        assert not _assess("what a glitchfest").complaint
+
+
+class TestHostility:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "you are a useless idiot",
+            "I will hurt you",
+            "shut up and fix it",
+            "fuck you",
+            "🖕🖕",
+        ],
+    )
+    def test_insults_threats_and_harassment_are_hostile(self, text: str) -> None:
+        """Insults, threats and harassment make a mention hostile."""
+        signals = _assess(text)
+        assert signals.hostile
+        assert "hostile" in signals.labels
+        assert signals.cues_for(Signal.HOSTILITY)
+
+    def test_a_threat_is_a_safety_risk(self) -> None:
+        """A threat of violence is also urgent: someone may be in danger."""
+        assert Urgency.SAFETY in _assess("I will hurt you").urgency
+        assert Urgency.SAFETY not in _assess("shut up").urgency
+
+    def test_directed_insults_weigh_more(self) -> None:
+        """ "you idiot" is more hostile than "idiot" alone."""
+        assert _assess("you idiot").hostility_score > _assess("what an idiot thing").hostility_score
+
+    def test_plain_complaint_is_not_hostile(self) -> None:
+        """Anger about a delay is not hostility towards an agent."""
+        assert not _assess("This delay is unacceptable, I am furious").hostile
+
+    def test_profanity_as_intensifier_of_praise(self) -> None:
+        """ "fucking amazing" is praise, not abuse."""
+        signals = _assess("you guys are fucking amazing")
+        assert signals.sentiment > 0
+        assert not signals.complaint
+
+
+class TestUrgency:
+    @pytest.mark.parametrize(
+        ("text", "kind", "label"),
+        [
+            ("There is smoke coming from the charger", Urgency.SAFETY, "urgent:safety"),
+            ("My son was left alone at the gate", Urgency.SAFETY, "urgent:safety"),
+            ("I will be contacting my lawyer", Urgency.LEGAL, "urgent:legal"),
+            ("Filing a complaint with the FTC", Urgency.LEGAL, "urgent:legal"),
+            (
+                "Cancelling my subscription and switching to another provider",
+                Urgency.CHURN,
+                "urgent:churn",
+            ),
+            ("I will never fly with you again", Urgency.CHURN, "urgent:churn"),
+            ("Stranded at the airport overnight", Urgency.TIME, "urgent:time"),
+            ("My flight leaves in 40 minutes and the desk is closed", Urgency.TIME, "urgent:time"),
+            ("The website is down", Urgency.TIME, "urgent:time"),
+        ],
+    )
+    def test_each_kind(self, text: str, kind: Urgency, label: str) -> None:
+        """Each kind of urgency is found, labelled and backed by a cue."""
+        signals = _assess(text)
+        assert kind in signals.urgency
+        assert label in signals.labels
+        assert any(c.name == kind.value for c in signals.cues_for(Signal.URGENCY)) or (
+            kind is Urgency.SAFETY
+        )
+
+    def test_calm_text_is_not_urgent(self) -> None:
+        """An ordinary question is not urgent."""
+        assert not _assess("What are your opening hours on Sunday?").urgency
+
+
+class TestIntent:
+    @pytest.mark.parametrize(
+        ("text", "intent"),
+        [
+            ("What time does the store open?", Intent.QUESTION),
+            ("how do I change my seat", Intent.QUESTION),
+            ("Thank you so much, the team was wonderful!", Intent.PRAISE),
+            ("Follow back! Click here for free followers http://spam.example", Intent.SPAM),
+            ("Can you please check my order status?", Intent.REQUEST),
+            ("You should add a dark mode", Intent.FEEDBACK),
+            ("My package never arrived", Intent.COMPLAINT),
+            ("Flying to Boston today", Intent.OTHER),
+        ],
+    )
+    def test_intent(self, text: str, intent: Intent) -> None:
+        """The intent and its ``intent:<name>`` label."""
+        signals = _assess(text)
+        assert signals.intent is intent
+        assert f"intent:{intent.value}" in signals.labels
+
+
+class TestCues:
+    def test_every_text_cue_points_into_the_text(self) -> None:
+        """Spans slice the original text, even with invisible characters inside."""
+        text = "@acme I am \u200bnot happy: my bag is LOST \U0001f621 #fail"
+        signals = _assess(text)
+        assert signals.cues
+        for cue in signals.cues:
+            if cue.span is not None:
+                start, end = cue.span
+                assert 0 <= start <= end <= len(text)
+        assert any("LOST" in t for t in _cue_texts(signals, text, "service_failure"))
+
+    def test_cues_name_their_signal_and_source(self) -> None:
+        """A cue says which signal it fed and which classifier produced it."""
+        text = "still waiting"
+        cue = _assess(text).cues_for(Signal.COMPLAINT)[0]
+        assert (cue.name, cue.signal, cue.source, cue.text(text)) == (
+            "service_failure",
+            Signal.COMPLAINT,
+            "care",
+            "still waiting",
+        )
+
+    def test_non_ascii_offsets_map_back(self) -> None:
+        """A text whose lower case changes length still gets correct spans."""
+        text = "İİ the service was terrible"
+        signals = _assess(text)
+        assert _cue_texts(signals, text, "lexicon") == ["terrible"]
+
+
+class TestWeights:
+    def test_weights_move_the_threshold(self) -> None:
+        """A more skeptical bias makes fewer complaints."""
+        strict = Triage(classifiers=(CareClassifier(weights=CareWeights(complaint_bias=-8.0)),))
+        assert TRIAGE.assess_text("it is late").complaint
+        assert not strict.assess_text("it is late").complaint
+
+    def test_max_chars_must_be_positive(self) -> None:
+        """A classifier that reads nothing is a mistake."""
+        with pytest.raises(ValueError, match="max_chars"):
+            CareClassifier(max_chars=0)
+
+    def test_extra_valence_overrides(self) -> None:
+        """Words of the brand's own vocabulary can be given a valence."""
+        clf = CareClassifier(extra_valence={"megadeal": 3.0})
+        assert clf.classify("the megadeal").sentiment or 0 > 0
