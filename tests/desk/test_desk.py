@@ -1,0 +1,368 @@
+"""The Desk: the whole pipeline over a store, in memory and on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from socialcx.desk import Desk, NoAction, Notice, NoticeKind, case_id_for
+from socialcx.incidents import IncidentDetector
+from socialcx.model import (
+    Agent,
+    Author,
+    Capacity,
+    CaseState,
+    ChannelRef,
+    Mention,
+    MessageState,
+    OutboundMessage,
+    Policy,
+    Presence,
+    Visibility,
+)
+from socialcx.routing import Assigned, Queued
+from socialcx.store import MemoryStore, SQLiteStore, Store
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+CHANNEL = ChannelRef(platform="x", account="acme")
+COMPLAINT = "@acme my bag is lost and nobody answers, terrible service"
+
+
+def mention(
+    native_id: str,
+    text: str = COMPLAINT,
+    *,
+    who: str = "u1",
+    minute: float = 0,
+    reply_to: str | None = None,
+    brand: bool = False,
+    private: bool = False,
+) -> Mention:
+    return Mention(
+        channel=CHANNEL,
+        native_id=native_id,
+        author=Author(platform="x", native_id=who, handle=f"h{who}", is_brand=brand),
+        text=text,
+        created_at=T0 + timedelta(minutes=minute),
+        visibility=Visibility.PRIVATE if private else Visibility.PUBLIC,
+        in_reply_to=reply_to,
+        raw={"id": native_id},
+    )
+
+
+def agent(agent_id: str, public: int = 2) -> Agent:
+    return Agent(
+        id=agent_id,
+        languages={"en"},
+        certifications={"social", "hostile"},
+        capacity=Capacity(public=public, private=2),
+    )
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    s: Store = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "d.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def desk(store: Store) -> Desk:
+    return Desk(store=store)
+
+
+def test_a_complaint_opens_a_case_and_is_assigned(desk: Desk) -> None:
+    desk.agents.add(agent("ana"), now=T0)
+    outcome = desk.ingest(mention("m1"), now=T0)
+    assert outcome.new
+    assert outcome.signals is not None
+    assert outcome.signals.complaint
+    assert outcome.case is not None
+    assert outcome.case.id == case_id_for(mention("m1"))
+    assert "complaint" in outcome.case.labels
+    assert isinstance(outcome.decision, Assigned)
+    assert outcome.decision.agent == "ana"
+    assert outcome.case.assignee == "ana"
+    assert outcome.case.state is CaseState.ASSIGNED
+    assert desk.agents.load("ana") == (1, 0)
+
+
+def test_the_same_mention_twice_does_nothing_twice(desk: Desk) -> None:
+    desk.agents.add(agent("ana"), now=T0)
+    first = desk.ingest(mention("m1"), now=T0)
+    again = desk.ingest(mention("m1"), now=T0 + timedelta(minutes=5))
+    assert not again.new
+    assert again.decision == NoAction(reason="duplicate")
+    assert again.case is not None
+    assert first.case is not None
+    assert again.case.id == first.case.id
+    assert len(desk.cases()) == 1
+    assert desk.agents.load("ana") == (1, 0)
+    assert desk.store.count_mentions() == 1
+
+
+def test_a_reply_joins_the_case_of_its_parent(desk: Desk) -> None:
+    first = desk.ingest(mention("m1"), now=T0)
+    reply = desk.ingest(mention("m2", "still nothing", minute=3, reply_to="m1"), now=T0)
+    assert first.case is not None
+    assert reply.case is not None
+    assert reply.case.id == first.case.id
+    assert len(reply.case.mentions) == 2
+    assert len(desk.cases()) == 1
+
+
+def test_a_private_message_of_the_same_customer_joins_and_stays_private(desk: Desk) -> None:
+    desk.ingest(mention("m1"), now=T0)
+    dm = desk.ingest(mention("d1", "here are my details", minute=2, private=True), now=T0)
+    assert dm.case is not None
+    assert dm.case.has_private
+    assert len(desk.cases()) == 1
+    stored = desk.store.get_mention(dm.case.mentions[-1])
+    assert stored is not None
+    assert stored.visibility is Visibility.PRIVATE
+
+
+def test_brand_posts_open_nothing(desk: Desk) -> None:
+    outcome = desk.ingest(
+        mention("b1", "Thanks for flying with us", who="brand", brand=True), now=T0
+    )
+    assert outcome.decision == NoAction(reason="brand_post")
+    assert outcome.case is None
+    assert desk.cases() == []
+
+
+def test_praise_opens_a_case_that_needs_no_agent(desk: Desk) -> None:
+    desk.agents.add(agent("ana"), now=T0)
+    outcome = desk.ingest(mention("p1", "@acme love the new app, great job!"), now=T0)
+    assert outcome.case is not None
+    assert outcome.decision == NoAction(reason="no_action_needed")
+    assert desk.agents.load("ana") == (0, 0)
+
+
+def test_queued_work_goes_out_when_capacity_frees(desk: Desk) -> None:
+    desk.agents.add(agent("ana", public=1), now=T0)
+    first = desk.ingest(mention("m1", who="u1"), now=T0)
+    second = desk.ingest(mention("m2", who="u2", minute=1), now=T0 + timedelta(minutes=1))
+    assert isinstance(second.decision, Queued)
+    heard: list[Notice] = []
+    desk.subscribe(heard.append)
+    assert first.case is not None
+    assert second.case is not None
+    desk.resolve(first.case.id, now=T0 + timedelta(minutes=10))
+    assert desk.case(second.case.id).assignee == "ana"
+    assert desk.agents.load("ana") == (1, 0)
+    assert [n.kind for n in heard] == [NoticeKind.CASE_ASSIGNED]
+    assert heard[0].case_id == second.case.id
+
+
+def test_an_agent_going_available_takes_queued_work(desk: Desk) -> None:
+    desk.agents.add(attrs_evolve_presence(agent("ana"), Presence.OFFLINE), now=T0)
+    queued = desk.ingest(mention("m1"), now=T0)
+    assert isinstance(queued.decision, Queued)
+    decisions = desk.agents.set_presence("ana", "available", now=T0 + timedelta(minutes=2))
+    assert [type(d) for d in decisions] == [Assigned]
+    assert queued.case is not None
+    assert desk.case(queued.case.id).assignee == "ana"
+
+
+def attrs_evolve_presence(a: Agent, presence: Presence) -> Agent:
+    import attrs
+
+    return attrs.evolve(a, presence=presence)
+
+
+def test_a_bad_item_in_a_batch_goes_to_the_dead_letters(desk: Desk) -> None:
+    batch = [mention("m1", who="u1"), {"not": "a mention"}, mention("m2", who="u2", minute=1)]
+    outcomes = desk.ingest_many(batch, now=T0)
+    assert [o.mention.native_id for o in outcomes] == ["m1", "m2"]
+    letters = desk.store.dead_letters()
+    assert len(letters) == 1
+    assert b"not" in letters[0].raw
+    assert "Mention" in letters[0].error
+
+
+def test_a_page_and_its_cursor_commit_together(desk: Desk) -> None:
+    new = desk.ingest_page(CHANNEL, [mention("m1"), mention("m1")], "after-m1", now=T0)
+    assert new == 1
+    assert desk.cursor(CHANNEL) == "after-m1"
+
+
+def test_service_level_breach_is_announced_once(store: Store) -> None:
+    policy = Policy.from_dict({"service_levels": [{"priority": "normal", "first_response": "30m"}]})
+    desk = Desk(policy=policy, store=store)
+    desk.ingest(mention("m1"), now=T0)
+    assert desk.tick(now=T0 + timedelta(minutes=20)) == []
+    late = desk.tick(now=T0 + timedelta(minutes=31))
+    assert [n.kind for n in late] == [NoticeKind.SLA_BREACHED]
+    assert desk.tick(now=T0 + timedelta(minutes=40)) == []
+
+
+def test_a_burst_of_one_complaint_becomes_an_incident_and_links_cases(store: Store) -> None:
+    detector = IncidentDetector(warmup=timedelta(minutes=30), min_count=5)
+    desk = Desk(store=store, incidents=detector)
+    words = ["late", "rude", "slow", "dirty", "noisy", "cold", "broken", "lost"]
+    for n in range(200):  # ten quiet hours of varied complaints
+        text = f"@acme my order was {words[n % len(words)]} and nobody helps, awful"
+        desk.ingest(mention(f"q{n}", text, who=f"q{n}", minute=n * 3), now=T0)
+    opened: list[Notice] = []
+    desk.subscribe(lambda n: opened.append(n) if n.kind is NoticeKind.INCIDENT_OPENED else None)
+    for n in range(20):
+        text = "@acme the checkout payment page is down again, terrible"
+        desk.ingest(mention(f"w{n}", text, who=f"w{n}", minute=601 + n), now=T0)
+    assert len(opened) == 1
+    incidents = desk.store.incidents()
+    assert len(incidents) == 1
+    linked = [c for c in desk.cases() if c.incident_id == incidents[0].id]
+    assert len(linked) >= 15
+
+
+def test_sent_replies_are_recorded_on_the_case_and_thread_the_answer(desk: Desk) -> None:
+    desk.agents.add(agent("ana"), now=T0)
+    outcome = desk.ingest(mention("m1"), now=T0)
+    assert outcome.case is not None
+    message = OutboundMessage(
+        id="r1", case_id=outcome.case.id, channel=CHANNEL, visibility=Visibility.PUBLIC,
+        text="So sorry about your bag, Dana", created_at=T0, in_reply_to="m1", agent="ana",
+        state=MessageState.APPROVED,
+    )  # fmt: skip
+    desk.store.enqueue(message)
+    assert [m.id for m in desk.due_messages(CHANNEL, now=T0)] == ["r1"]
+    desk.record_sent("r1", native_id="n-r1", url=None, now=T0 + timedelta(minutes=4))
+    desk.record_sent("r1", native_id="n-r1", url=None, now=T0 + timedelta(minutes=5))  # again
+    case = desk.case(outcome.case.id)
+    assert case.first_response_at == T0 + timedelta(minutes=4)
+    assert desk.due_messages(CHANNEL, now=T0) == []
+    answer = desk.ingest(mention("m2", "thanks, still waiting", minute=9, reply_to="n-r1"), now=T0)
+    assert answer.case is not None
+    assert answer.case.id == outcome.case.id
+
+
+def test_a_restarted_desk_remembers_loads_and_threads(tmp_path: Path) -> None:
+    path = tmp_path / "cases.db"
+    store = SQLiteStore(path)
+    desk = Desk(store=store)
+    desk.agents.add(agent("ana", public=1), now=T0)
+    first = desk.ingest(mention("m1", who="u1"), now=T0)
+    store.close()
+
+    again = Desk(store=SQLiteStore(path))
+    assert again.agents.load("ana") == (1, 0)  # the assignment survived
+    second = again.ingest(mention("m2", who="u2", minute=1), now=T0 + timedelta(minutes=1))
+    assert isinstance(second.decision, Queued)  # ana is still full
+    reply = again.ingest(mention("m3", "hello?", minute=2, reply_to="m1"), now=T0)
+    assert reply.case is not None
+    assert first.case is not None
+    assert reply.case.id == first.case.id
+    again.store.close()
+
+
+def test_a_subscriber_that_raises_does_not_stop_ingestion(desk: Desk) -> None:
+    def broken(_: Notice) -> None:
+        raise RuntimeError("subscriber bug")
+
+    desk.subscribe(broken)
+    assert desk.ingest(mention("m1"), now=T0).case is not None
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["ingest", "resolve", "tick"]), st.integers(0, 11)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_nothing_lost_nothing_doubled_nobody_over_capacity(ops: list[tuple[str, int]]) -> None:
+    desk = Desk(store=MemoryStore())
+    for name in ("ana", "ben"):
+        desk.agents.add(agent(name, public=2), now=T0)
+    seen: set[str] = set()
+    for step, (op, n) in enumerate(ops):
+        now = T0 + timedelta(minutes=step)
+        if op == "ingest":
+            desk.ingest(mention(f"m{n}", who=f"u{n % 5}", minute=step), now=now)
+            seen.add(f"m{n}")
+        elif op == "resolve":
+            open_cases = desk.cases(open_only=True)
+            if open_cases:
+                desk.resolve(open_cases[n % len(open_cases)].id, now=now)
+        else:
+            desk.tick(now=now)
+        for name in ("ana", "ben"):
+            assert desk.agents.load(name)[0] <= 2
+            held = [c for c in desk.cases(open_only=True) if c.assignee == name]
+            assert len(held) == desk.agents.load(name)[0]
+    assert desk.store.count_mentions() == len(seen)
+    cases_of = [k for c in desk.cases() for k in c.mentions]
+    assert len(cases_of) == len(set(cases_of)) == len(seen)
+
+
+# replies through the gate -------------------------------------------------------------------
+
+
+def test_an_allowed_reply_goes_to_the_outbox_approved(desk: Desk) -> None:
+    desk.agents.add(agent("ana"), now=T0)
+    case = desk.ingest(mention("m1"), now=T0).case
+    assert case is not None
+    text = "So sorry your bag is lost, Dana. Could you DM us so we can trace it?"
+    message, verdict = desk.reply(case.id, agent="ana", text=text, now=T0)
+    assert type(verdict).__name__ == "Allowed"
+    assert message.state is MessageState.APPROVED
+    assert message.in_reply_to == "m1"
+    assert [m.id for m in desk.due_messages(CHANNEL, now=T0)] == [message.id]
+    again, _ = desk.reply(case.id, agent="ana", text=text, now=T0)  # the same reply twice
+    assert again.id == message.id
+    assert len(desk.store.messages()) == 1
+
+
+def test_private_data_in_public_is_refused_and_nothing_is_stored(desk: Desk) -> None:
+    from socialcx.errors import PolicyViolation
+
+    desk.agents.add(agent("ana"), now=T0)
+    case = desk.ingest(mention("m1"), now=T0).case
+    assert case is not None
+    with pytest.raises(PolicyViolation) as info:
+        desk.reply(case.id, agent="ana", text="Dana, we found booking ABC123 for you", now=T0)
+    assert "private_data" in info.value.codes
+    assert desk.store.messages() == []
+
+
+def test_an_uncertified_agent_needs_approval_then_a_lead_approves(desk: Desk) -> None:
+    rookie = Agent(id="rookie", languages={"en"}, capacity=2)
+    desk.agents.add(rookie, now=T0)
+    case = desk.ingest(mention("m1"), now=T0).case
+    assert case is not None
+    heard: list[Notice] = []
+    desk.subscribe(heard.append)
+    text = "So sorry your bag is lost, Dana. Could you DM us so we can trace it?"
+    message, verdict = desk.reply(case.id, agent="rookie", text=text, now=T0)
+    assert type(verdict).__name__ == "NeedsApproval"
+    assert message.state is MessageState.PENDING_APPROVAL
+    assert desk.due_messages(CHANNEL, now=T0) == []
+    assert [n.kind for n in heard] == [NoticeKind.APPROVAL_NEEDED]
+    approved = desk.approve(message.id, by="lead-1", now=T0 + timedelta(minutes=3))
+    assert approved.state is MessageState.APPROVED
+    events = [type(e).__name__ for e in desk.case(case.id).events]
+    assert events[-2:] == ["ApprovalRequested", "ApprovalDecided"]
+    assert [m.id for m in desk.due_messages(CHANNEL, now=T0)] == [message.id]
+
+
+def test_a_rejected_reply_never_goes_out(desk: Desk) -> None:
+    desk.agents.add(Agent(id="rookie", languages={"en"}, capacity=2), now=T0)
+    case = desk.ingest(mention("m1"), now=T0).case
+    assert case is not None
+    message, _ = desk.reply(case.id, agent="rookie", text="Sorry your bag is lost, DM us", now=T0)
+    rejected = desk.reject(message.id, by="lead-1", now=T0, note="add an apology for the wait")
+    assert rejected.state is MessageState.REJECTED
+    assert desk.due_messages(CHANNEL, now=T0) == []
+
+
+def test_a_complaint_comes_with_its_playbook_steps(desk: Desk) -> None:
+    outcome = desk.ingest(mention("m1"), now=T0)
+    assert outcome.next_steps is not None
+    assert outcome.next_steps.due or outcome.next_steps.waiting
