@@ -307,5 +307,7 @@ register(
 )
 
 
+from socialcx import _commands  # noqa: E402, F401  (registers demo, run, report, simulate)
+
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())

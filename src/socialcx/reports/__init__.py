@@ -15,6 +15,14 @@ from socialcx.reports._metrics import (
     metrics_to_dict,
 )
 from socialcx.reports._render import render_html, write_report
+from socialcx.reports._staffing import (
+    StaffingPlan,
+    StaffingRow,
+    erlang_day,
+    plan_staffing,
+    render_staffing,
+    replay_day,
+)
 from socialcx.routing import jain_index
 
 __all__ = [
@@ -23,12 +31,18 @@ __all__ = [
     "Durations",
     "IncidentRow",
     "Metrics",
+    "StaffingPlan",
+    "StaffingRow",
     "agents_needed",
     "compute_metrics",
     "erlang_c",
+    "erlang_day",
     "jain_index",
     "metrics_to_dict",
+    "plan_staffing",
     "render_html",
+    "render_staffing",
+    "replay_day",
     "service_level",
     "write_report",
 ]

@@ -3,6 +3,7 @@
 This is the I/O edge above the desk; the core below it never waits or reads the clock.
 """
 
+from socialcx.runtime._app import build_desk, run_outpost
 from socialcx.runtime._config import ChannelConfig, RuntimeConfig, RuntimeSettings, WebhookSettings
 from socialcx.runtime._logging import JsonFormatter
 from socialcx.runtime._outpost import ChannelState, CycleReport, Outpost, OutpostDesk
@@ -19,4 +20,6 @@ __all__ = [
     "RuntimeSettings",
     "WebhookApp",
     "WebhookSettings",
+    "build_desk",
+    "run_outpost",
 ]
