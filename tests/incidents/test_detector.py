@@ -181,3 +181,21 @@ def test_one_bursting_word_alone_is_not_a_topic() -> None:
             detector.observe(mention, complaint=True, now=mention.created_at)
     assert alone.incidents == ()
     assert len(single.incidents) == 1
+
+
+def test_an_incident_starts_with_its_burst_not_with_the_words_ordinary_use() -> None:
+    """The word's usual complaints from before the burst stay out of the incident."""
+    detector = IncidentDetector()
+    rng = random.Random(11)
+    n = 0
+    for minute in range(0, 30 * 60, 4):  # thirty hours; "wifi" comes up every two hours
+        n += 1
+        text = "the wifi in store is slow" if minute % 120 == 0 else rng.choice(GRIPES)
+        detector.observe(_m(n, text, timedelta(minutes=minute)), complaint=True, now=T0)
+    burst_start = timedelta(hours=30, minutes=10)
+    for i in range(20):
+        n += 1
+        text = "wifi outage, no connection at all"
+        detector.observe(_m(n, text, burst_start + timedelta(minutes=i)), complaint=True, now=T0)
+    (incident,) = [i for i in detector.incidents if "wifi" in i.topic]
+    assert incident.first_seen == T0 + burst_start

@@ -200,6 +200,7 @@ class _ChannelState:
     docs: int = 0
     first_at: datetime | None = None
     open: list[_Open] = attrs.field(factory=list)
+    expected: dict[str, float] = attrs.field(factory=dict)
 
 
 @attrs.define
@@ -270,8 +271,10 @@ class IncidentDetector:
             stat.window.append((at, mention.key, case_id))
             while at - stat.window[0][0] > self.window:
                 stat.window.popleft()
-            if self._bursts(state, stat, at):
+            expected = self._bursts(state, stat, at)
+            if expected is not None:
                 bursting.append((len(stat.window), word))
+                state.expected[word] = expected
             self._decay(stat, at)
             stat.rate += math.log(2) / (self.half_life.total_seconds() / 3600)
         while len(state.words) > self.max_vocabulary:
@@ -337,15 +340,16 @@ class IncidentDetector:
             stat.rate *= 0.5 ** (hours / (self.half_life.total_seconds() / 3600))
         stat.rate_at = at
 
-    def _bursts(self, state: _ChannelState, stat: _Word, at: datetime) -> bool:
+    def _bursts(self, state: _ChannelState, stat: _Word, at: datetime) -> float | None:
+        """The word's expected count in the window when it bursts, else ``None``."""
         assert state.first_at is not None
         if at - state.first_at < self.warmup:
-            return False
+            return None
         count = len(stat.window)
         if stat.docs - count > self.generic_share * max(state.docs - count, 1):
-            return False
+            return None
         if count < self.min_count:
-            return False
+            return None
         rate = stat.rate
         if stat.rate_at is not None and at > stat.rate_at:
             hours = (at - stat.rate_at).total_seconds() / 3600
@@ -356,7 +360,9 @@ class IncidentDetector:
         rate /= max(1.0 - math.pow(0.5, age), 1e-9)
         expected: float = rate * self.window.total_seconds() / 3600
         enough = count >= self.ratio * expected
-        return enough and count > expected + self.margin * math.sqrt(expected + 1)
+        if enough and count > expected + self.margin * math.sqrt(expected + 1):
+            return expected
+        return None
 
     def _close_quiet(self, state: _ChannelState, at: datetime) -> None:
         still = []
@@ -396,7 +402,11 @@ class IncidentDetector:
 
     def _open(self, state: _ChannelState, mention: Mention, word: str) -> IncidentUpdate:
         stat = state.words[word]
+        # The window also holds the word's ordinary complaints from before the burst;
+        # about ``expected`` of the oldest are those, and stay out of the incident.
         members = list(stat.window)
+        baseline = min(int(state.expected.pop(word, 0.0)), len(members) - self.min_count)
+        members = members[max(baseline, 0) :]
         co: Counter[str] = Counter()
         self._count += 1
         incident_id = f"inc-{self._count}"

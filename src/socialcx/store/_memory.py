@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,7 +28,8 @@ from socialcx.store._protocol import DeadLetter, Reservation
 class MemoryStore:
     """A :class:`Store` in process memory; nothing survives the process.
 
-    Transactions are real: a block that raises leaves the store as it was.
+    Transactions are real: a block that raises leaves the store as it was, and
+    an inner block that raises undoes only itself (an undo journal, not copies).
     """
 
     _mentions: dict[tuple[str, str], Mention] = attrs.field(init=False, factory=dict)
@@ -45,12 +45,8 @@ class MemoryStore:
     _reservations: dict[str, Reservation] = attrs.field(init=False, factory=dict)
     _load: dict[tuple[str, WorkKind], int] = attrs.field(init=False, factory=dict)
     _depth: int = attrs.field(init=False, default=0)
+    _journal: list[Callable[[], object]] = attrs.field(init=False, factory=list)
     _closed: bool = attrs.field(init=False, default=False)
-
-    _STATE = (
-        "_mentions", "_mention_case", "_cases", "_incidents", "_agents", "_cursors", "_outbox",
-        "_keys", "_dead", "_leases", "_reservations", "_load",
-    )  # fmt: skip
 
     def __repr__(self) -> str:
         return f"MemoryStore(mentions={len(self._mentions)}, cases={len(self._cases)})"
@@ -61,24 +57,30 @@ class MemoryStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
+        """Writes inside the block are undone if it raises; blocks nest (savepoints)."""
         self._check()
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        saved: dict[str, Any] = {name: copy.copy(getattr(self, name)) for name in self._STATE}
-        self._depth = 1
+        mark = len(self._journal)
+        self._depth += 1
         try:
             yield
         except BaseException:
-            for name, value in saved.items():
-                setattr(self, name, value)
+            while len(self._journal) > mark:
+                self._journal.pop()()
             raise
         finally:
-            self._depth = 0
+            self._depth -= 1
+            if not self._depth:
+                self._journal.clear()
+
+    def _keep(self, table: dict[Any, Any], key: Any) -> None:
+        """Inside a transaction, remember how to put ``table[key]`` back."""
+        if not self._depth:
+            return
+        if key in table:
+            old = table[key]
+            self._journal.append(lambda: table.__setitem__(key, old))
+        else:
+            self._journal.append(lambda: table.pop(key, None))
 
     # mentions -----------------------------------------------------------------------------
 
@@ -87,8 +89,10 @@ class MemoryStore:
         key = (mention.channel.platform, mention.native_id)
         if key in self._mentions:
             return False
+        self._keep(self._mentions, key)
         self._mentions[key] = mention
         if case_id is not None:
+            self._keep(self._mention_case, key)
             self._mention_case[key] = case_id
         return True
 
@@ -100,6 +104,7 @@ class MemoryStore:
 
     def set_mention_case(self, key: MentionKey, case_id: str) -> None:
         self._check()
+        self._keep(self._mention_case, (key.platform, key.native_id))
         self._mention_case[(key.platform, key.native_id)] = case_id
 
     def count_mentions(self) -> int:
@@ -116,6 +121,7 @@ class MemoryStore:
                 f"case {case.id!r} has {have} stored events, expected {expected_events}",
                 key=case.id,
             )
+        self._keep(self._cases, case.id)
         self._cases[case.id] = case
 
     def get_case(self, case_id: str) -> Case | None:
@@ -130,6 +136,7 @@ class MemoryStore:
 
     def save_incident(self, incident: Incident) -> None:
         self._check()
+        self._keep(self._incidents, incident.id)
         self._incidents[incident.id] = incident
 
     def incidents(self) -> list[Incident]:
@@ -137,6 +144,7 @@ class MemoryStore:
 
     def save_agent(self, agent: Agent) -> None:
         self._check()
+        self._keep(self._agents, agent.id)
         self._agents[agent.id] = agent
 
     def agents(self) -> list[Agent]:
@@ -149,6 +157,7 @@ class MemoryStore:
 
     def set_cursor(self, channel: ChannelRef, cursor: str | None) -> None:
         self._check()
+        self._keep(self._cursors, channel)
         self._cursors[channel] = cursor
 
     # outbox -------------------------------------------------------------------------------
@@ -160,6 +169,8 @@ class MemoryStore:
             return self._outbox[existing]
         if message.id in self._outbox:
             raise StoreError(f"message id {message.id!r} is taken by another reply")
+        self._keep(self._outbox, message.id)
+        self._keep(self._keys, message.idempotency_key)
         self._outbox[message.id] = message
         self._keys[message.idempotency_key] = message.id
         return message
@@ -173,8 +184,11 @@ class MemoryStore:
             owner = self._keys.get(message.idempotency_key)
             if owner is not None and owner != message.id:
                 raise StoreError(f"message {message.id!r}: its new text duplicates {owner!r}")
+            self._keep(self._keys, old.idempotency_key)
+            self._keep(self._keys, message.idempotency_key)
             del self._keys[old.idempotency_key]
             self._keys[message.idempotency_key] = message.id
+        self._keep(self._outbox, message.id)
         self._outbox[message.id] = message
 
     def get_message(self, message_id: str) -> OutboundMessage | None:
@@ -196,6 +210,8 @@ class MemoryStore:
         letter = DeadLetter(
             id=len(self._dead) + 1, source=source, raw=bytes(raw), error=error, at=at
         )
+        if self._depth:
+            self._journal.append(self._dead.pop)
         self._dead.append(letter)
         return letter.id
 
@@ -209,26 +225,33 @@ class MemoryStore:
         held = self._leases.get(name)
         if held is not None and held[0] != owner and held[1] > now:
             return False
+        self._keep(self._leases, name)
         self._leases[name] = (owner, now + ttl)
         return True
 
     def release_lease(self, name: str, owner: str) -> None:
         held = self._leases.get(name)
         if held is not None and held[0] == owner:
+            self._keep(self._leases, name)
             del self._leases[name]
 
     def reserve(self, case_id: str, agent_id: str, kind: WorkKind, *, limit: int) -> bool:
         self._check()
         if case_id in self._reservations or self._load.get((agent_id, kind), 0) >= limit:
             return False
+        self._keep(self._reservations, case_id)
+        self._keep(self._load, (agent_id, kind))
         self._reservations[case_id] = Reservation(case_id=case_id, agent_id=agent_id, kind=kind)
         self._load[(agent_id, kind)] = self._load.get((agent_id, kind), 0) + 1
         return True
 
     def release(self, case_id: str) -> None:
         self._check()
-        held = self._reservations.pop(case_id, None)
+        held = self._reservations.get(case_id)
         if held is not None:
+            self._keep(self._reservations, case_id)
+            self._keep(self._load, (held.agent_id, held.kind))
+            del self._reservations[case_id]
             self._load[(held.agent_id, held.kind)] -= 1
 
     def reservations(self, agent_id: str | None = None) -> list[Reservation]:

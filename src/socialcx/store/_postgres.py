@@ -152,7 +152,8 @@ class PostgresStore(SQLStore):
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         if self._conn is not None:
-            yield
+            with self._conn.transaction():  # a savepoint: a failing inner block undoes itself
+                yield
             return
         with self._pool.connection() as conn:
             self._local.conn = conn

@@ -90,9 +90,17 @@ class SQLiteStore(SQLStore):
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         if self._depth:
+            name = f"sp{self._depth}"
             self._depth += 1
+            self._db.execute(f"SAVEPOINT {name}")
             try:
                 yield
+            except BaseException:
+                self._db.execute(f"ROLLBACK TO {name}")
+                self._db.execute(f"RELEASE {name}")
+                raise
+            else:
+                self._db.execute(f"RELEASE {name}")
             finally:
                 self._depth -= 1
             return

@@ -261,6 +261,26 @@ class StoreContract:
         assert store.get_cursor(CHANNEL) is None
         assert store.messages() == []
 
+    def test_a_failed_inner_block_undoes_only_itself(self, store: Store) -> None:
+        class Boom(Exception):
+            pass
+
+        def inner() -> None:
+            with store.transaction():
+                store.add_mention(sample_mention("m2"))
+                store.set_cursor(CHANNEL, "after-m2")
+                raise Boom
+
+        with store.transaction():
+            store.add_mention(sample_mention("m1"))
+            store.set_cursor(CHANNEL, "after-m1")
+            with pytest.raises(Boom):
+                inner()
+            store.add_mention(sample_mention("m3"))
+        assert store.count_mentions() == 2
+        assert store.get_mention(MentionKey(platform="x", native_id="m2")) is None
+        assert store.get_cursor(CHANNEL) == "after-m1"
+
     def test_a_transaction_commits_together(self, store: Store) -> None:
         with store.transaction():
             store.add_mention(sample_mention("m1"))
