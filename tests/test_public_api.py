@@ -55,3 +55,19 @@ def test_core_imports_no_optional_dependency() -> None:
             continue  # already imported by the test run itself
         importlib.import_module("socialcx")
         assert heavy not in sys.modules
+
+
+def test_a_fresh_interpreter_imports_socialcx_without_extras() -> None:
+    """In a new process (nothing pre-imported), ``import socialcx`` loads no extra."""
+    import subprocess
+    import sys
+
+    code = (
+        "import socialcx, sys; "
+        "print(sorted(m for m in ('psycopg', 'hypothesis', 'feedparser', 'vaderSentiment', "
+        "'matplotlib', 'pytest') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

@@ -9,6 +9,8 @@ from socialcx import errors
 from socialcx._clock import Clock, SystemClock
 from socialcx._serialization import SCHEMA_VERSION, from_dict, from_json, to_dict, to_json
 from socialcx._version import __version__
+from socialcx.desk import Desk, NoAction, Notice, NoticeKind, Outcome
+from socialcx.gate import Draft, ReplyGate
 from socialcx.model import (
     AccountRef,
     Agent,
@@ -43,6 +45,8 @@ from socialcx.model import (
     Visibility,
     WorkKind,
 )
+from socialcx.store import MemoryStore, PostgresStore, SQLiteStore, Store
+from socialcx.triage import Signals, Triage
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -57,27 +61,40 @@ __all__ = [
     "ChannelCapabilities",
     "ChannelRef",
     "Clock",
+    "Desk",
+    "Draft",
     "Engagement",
     "EscalationRule",
     "Incident",
     "IncidentState",
     "LengthUnit",
+    "MemoryStore",
     "Mention",
     "MentionKey",
     "MessageState",
+    "NoAction",
+    "Notice",
+    "NoticeKind",
     "OpeningHours",
     "OutboundMessage",
+    "Outcome",
     "PlaybookStep",
     "Policy",
+    "PostgresStore",
     "Presence",
     "Priority",
+    "ReplyGate",
     "ReplyRules",
     "ResponsePlaybook",
     "RoutingRules",
+    "SQLiteStore",
     "ServiceDeadlines",
     "ServiceLevel",
+    "Signals",
     "StepKind",
+    "Store",
     "SystemClock",
+    "Triage",
     "Visibility",
     "WorkKind",
     "__version__",
