@@ -136,6 +136,41 @@ _STOP = frozenset(
         "need",
         "today",
         "time",
+        # function words that name no problem
+        "here",
+        "either",
+        "even",
+        "again",
+        "since",
+        "also",
+        "anyone",
+        "else",
+        "everything",
+        "nothing",
+        "something",
+        "anything",
+        "all",
+        "any",
+        "can't",
+        "cant",
+        "don't",
+        "dont",
+        "won't",
+        "can",
+        "could",
+        "should",
+        "did",
+        "does",
+        "been",
+        "being",
+        "after",
+        "before",
+        "about",
+        "from",
+        "for",
+        "and",
+        "but",
+        "are",
     ]
 )
 
@@ -402,22 +437,27 @@ class IncidentDetector:
 
     def _open(self, state: _ChannelState, mention: Mention, word: str) -> IncidentUpdate:
         stat = state.words[word]
-        # The window also holds the word's ordinary complaints from before the burst;
-        # about ``expected`` of the oldest are those, and stay out of the incident.
         members = list(stat.window)
-        baseline = min(int(state.expected.pop(word, 0.0)), len(members) - self.min_count)
-        members = members[max(baseline, 0) :]
         co: Counter[str] = Counter()
-        self._count += 1
-        incident_id = f"inc-{self._count}"
-        first = members[0][0]
-        hours = max((mention.created_at - first).total_seconds() / 3600, 1 / 60)
+        companions: set[MentionKey] = set()
         for other, other_stat in state.words.items():
             if other == word or other_stat.docs > self.generic_share * state.docs:
                 continue
             shared = {n for _, n, _ in other_stat.window} & {n for _, n, _ in members}
             if len(shared) >= max(2, len(members) // 4):
                 co[other] = len(shared)
+                companions |= shared
+        # The window also holds the word's ordinary complaints from before the burst:
+        # the oldest ones that share none of the burst's other words stay out.
+        state.expected.pop(word, None)
+        start = 0
+        while start < len(members) - 1 and members[start][1] not in companions:
+            start += 1
+        members = members[start:]
+        self._count += 1
+        incident_id = f"inc-{self._count}"
+        first = members[0][0]
+        hours = max((mention.created_at - first).total_seconds() / 3600, 1 / 60)
         topic = (word, *(w for w, _ in co.most_common(4)))
         incident = Incident(
             id=incident_id,
