@@ -71,6 +71,11 @@ _PHONE = re.compile(
     r"|(?<![\w+#/.])\+?\d{10,15}(?![\w/])"
 )
 
+_REFERENCE_WORDS = (
+    "booking", "confirmation", "reservation", "order", "ticket", "account", "acct", "member",
+    "loyalty", "frequent flyer", "ff", "ref", "pnr", "locator", "tracking", "invoice",
+    "policy", "claim", "customer", "case",
+)  # fmt: skip
 _REFERENCE = re.compile(
     r"\b(?:booking|confirmation|reservation|order|ticket|account|acct|membership|member|"
     r"loyalty|frequent flyer|ff|reference|ref|pnr|record locator|locator|tracking|"
@@ -96,6 +101,9 @@ _POSTCODE = re.compile(
     r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"  # US state + ZIP
     r"|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"  # UK postcode
 )
+
+_DIGIT = re.compile(r"\d")
+_CAPS6 = re.compile(r"[A-Z]{6}")
 
 # Not phone numbers, though shaped like them: dates, times, money, version strings.
 _DATE_LIKE = re.compile(r"^\d{1,4}[-./ ]\d{1,2}[-./ ]\d{1,4}$")
@@ -140,6 +148,25 @@ def find_private_data(
         return ()
     wanted = set(PrivateDataKind) if kinds is None else set(kinds)
     scan = text[:MAX_SCAN]
+    # Cheap checks first: most posts hold too few digits for a phone or a card, no
+    # e-mail address, and no word that introduces a reference.
+    digits = len(_DIGIT.findall(scan))
+    if digits < 13:
+        wanted.discard(PrivateDataKind.CARD)
+    if digits < 7:
+        wanted.discard(PrivateDataKind.PHONE)
+    if not digits:
+        wanted.discard(PrivateDataKind.ADDRESS)
+    if "@" not in scan or "." not in scan:
+        wanted.discard(PrivateDataKind.EMAIL)
+    if PrivateDataKind.REFERENCE in wanted:
+        lowered = scan.lower()
+        if not any(word in lowered for word in _REFERENCE_WORDS) or (
+            not digits and not _CAPS6.search(scan)
+        ):
+            wanted.discard(PrivateDataKind.REFERENCE)
+    if not wanted:
+        return ()
     found: list[PrivateData] = []
     taken: list[tuple[int, int]] = []
 
