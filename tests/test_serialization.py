@@ -24,7 +24,7 @@ def test_strategies_cover_every_public_value_type() -> None:
     """
     import attrs
 
-    exported = {getattr(sx.model, n) for n in sx.model.__all__}
+    exported = [getattr(sx.model, n) for n in sx.model.__all__]
     value_types = {t for t in exported if isinstance(t, type) and attrs.has(t)}
     assert value_types <= set(BY_TYPE), value_types - set(BY_TYPE)
 
