@@ -26,6 +26,8 @@ def test_strategies_cover_every_public_value_type() -> None:
 
     exported = [getattr(sx.model, n) for n in sx.model.__all__]
     value_types = {t for t in exported if isinstance(t, type) and attrs.has(t)}
+    value_types -= set(CASE_EVENT_TYPES)  # events round-trip in their own test below
+    value_types.discard(sx.model.Condition)  # a parsed rule, stored as its source text
     assert value_types <= set(BY_TYPE), value_types - set(BY_TYPE)
 
 
