@@ -91,3 +91,26 @@ def test_tampered_or_garbage_bodies_are_rejected_and_kept(desk: RecordingDesk) -
     assert [raw for _, raw, _ in desk.dead] == [tampered, b"not json", b"[1, 2]"]
     assert desk.mentions == {}
     assert "s3cret-token" not in repr(app)
+
+
+def test_x_crc_check_is_answered_with_the_channels_hmac(desk: RecordingDesk) -> None:
+    """GET ?crc_token= is answered by the X channel's crc_response, as JSON."""
+    import json
+
+    from socialcx.channels import sign_base64
+    from socialcx.channels.x import XChannel
+
+    secret = "consumer-secret-value"
+    x = XChannel(account="123", bearer_token="bearer-value", consumer_secret=secret)
+    app = WebhookApp(desk, {"x": x}, clock=FakeClock())  # type: ignore[dict-item]
+    status, body = _call(app, "GET", "/x", query=b"crc_token=challenge-123")
+    assert status == 200
+    expected = "sha256=" + sign_base64(secret, b"challenge-123")
+    assert json.loads(body) == {"response_token": expected}
+    assert secret.encode() not in body
+
+
+def test_a_crc_check_on_a_channel_without_one_is_refused(desk: RecordingDesk) -> None:
+    app, _ = _app(desk)
+    status, _ = _call(app, "GET", "/fake", query=b"crc_token=abc")
+    assert status == 404

@@ -1,7 +1,8 @@
 """A small ASGI app that receives webhooks and hands them to the desk.
 
 Mount it in any ASGI server (uvicorn, hypercorn) or framework. It answers the
-subscription handshake (``hub.challenge``, as Meta and WebSub send it), verifies
+subscription handshake (``hub.challenge``, as Meta and WebSub send it, and X's
+``crc_token`` check, answered by the channel's ``crc_response``), verifies
 and parses deliveries through the channel's own ``parse_webhook``, ingests them,
 and answers quickly. A delivery that does not parse or verify goes to the dead
 letters with its raw body and gets a 4xx; it never crashes the app.
@@ -10,6 +11,7 @@ letters with its raw body and gets a 4xx; it never crashes the app.
 from __future__ import annotations
 
 import hmac
+import json
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
@@ -18,7 +20,7 @@ import attrs
 
 from socialcx._clock import Clock, SystemClock
 from socialcx.channels import BadSignature, WebhookChannel
-from socialcx.errors import InvalidPayload
+from socialcx.errors import ChannelError, InvalidPayload
 from socialcx.runtime._outpost import OutpostDesk
 
 Scope = MutableMapping[str, Any]
@@ -74,6 +76,20 @@ class WebhookApp:
 
     async def _handshake(self, name: str, scope: Scope, send: Send) -> None:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        crc = query.get("crc_token", [""])[0]
+        if crc:
+            # X's challenge-response check: answer with the HMAC of the token.
+            answer = getattr(self.channels[name], "crc_response", None)
+            if answer is None:
+                await _respond(send, 404, b"no crc check on this route")
+                return
+            try:
+                body = json.dumps(answer(crc)).encode()
+            except ChannelError:
+                await _respond(send, 403, b"verification failed")
+                return
+            await _respond(send, 200, body, content_type=b"application/json")
+            return
         challenge = query.get("hub.challenge", [""])[0]
         token = query.get("hub.verify_token", [""])[0]
         expected = self.verify_tokens.get(name)
@@ -110,12 +126,14 @@ class WebhookApp:
         await _respond(send, 200, b"ok")
 
 
-async def _respond(send: Send, status: int, body: bytes) -> None:
+async def _respond(
+    send: Send, status: int, body: bytes, *, content_type: bytes = b"text/plain; charset=utf-8"
+) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+            "headers": [(b"content-type", content_type)],
         }
     )
     await send({"type": "http.response.body", "body": body})
