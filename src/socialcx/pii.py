@@ -150,19 +150,19 @@ def find_private_data(
     scan = text[:MAX_SCAN]
     # Cheap checks first: most posts hold too few digits for a phone or a card, no
     # e-mail address, and no word that introduces a reference.
-    digits = len(_DIGIT.findall(scan))
-    if digits < 13:
+    digit_count = len(_DIGIT.findall(scan))
+    if digit_count < 13:
         wanted.discard(PrivateDataKind.CARD)
-    if digits < 7:
+    if digit_count < 7:
         wanted.discard(PrivateDataKind.PHONE)
-    if not digits:
+    if not digit_count:
         wanted.discard(PrivateDataKind.ADDRESS)
     if "@" not in scan or "." not in scan:
         wanted.discard(PrivateDataKind.EMAIL)
     if PrivateDataKind.REFERENCE in wanted:
         lowered = scan.lower()
         if not any(word in lowered for word in _REFERENCE_WORDS) or (
-            not digits and not _CAPS6.search(scan)
+            not digit_count and not _CAPS6.search(scan)
         ):
             wanted.discard(PrivateDataKind.REFERENCE)
     if not wanted:

@@ -362,7 +362,8 @@ class Desk:
                 case = case.set_priority(priority, at=now, reason="a later message is more urgent")
                 decisions += self.router.reprioritize(case.id, priority, now=now)
             opened = not was_open  # a resolved case came back
-        self.threader.record(mention, case.id)
+        # A new case's customer is this mention's author: reuse the key already made.
+        self.threader.record(mention, case.id, customer=case.customer if stored == 0 else None)
         self.store.set_mention_case(key, case.id)
 
         incident = self._observe_incident(mention, signals, case, now)

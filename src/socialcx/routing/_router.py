@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import sys
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime
@@ -617,6 +618,7 @@ class Router:
                 f"{state.agent.id} is the least loaded qualified agent with room "
                 f"({before} {request.kind.value} case(s) before this one), idle the longest"
             )
+        why = sys.intern(why)  # the same few sentences recur on every case
         return Assigned(
             case_id=request.case_id,
             agent=state.agent.id,

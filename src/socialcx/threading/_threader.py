@@ -158,13 +158,19 @@ class Threader:
             return JoinCase(case_id=recent[0], reason="same_customer")
         return OpenCase(customer=customer)
 
-    def record(self, mention: Mention, case_id: str) -> None:
-        """Note that ``mention`` went to ``case_id`` (opened or joined)."""
+    def record(self, mention: Mention, case_id: str, *, customer: str | None = None) -> None:
+        """Note that ``mention`` went to ``case_id`` (opened or joined).
+
+        Args:
+            customer: The case's customer key, when the caller has it (saves
+                working it out again, and keeps one copy of the string).
+        """
         self._posts.put((mention.platform, mention.native_id), case_id)
         if mention.conversation_id is not None:
             self._conversations.put((mention.platform, mention.conversation_id), case_id)
         if not (mention.author.is_brand or self.policy.is_brand(mention.author)):
-            self._customers.put(self.customer_of(mention.author), (case_id, mention.created_at))
+            key = customer or self.customer_of(mention.author)
+            self._customers.put(key, (case_id, mention.created_at))
 
     def record_reply(self, platform: str, native_id: str, case_id: str) -> None:
         """Note the brand's sent reply, so the customer's answer to it joins the case."""

@@ -238,7 +238,9 @@ class Signals:
             labels.add("private_data")
         if self.high_reach:
             labels.add("high_reach")
-        return frozenset(labels)
+        frozen = frozenset(labels)
+        # Few distinct label sets exist; sharing one object per set keeps cases small.
+        return _LABEL_SETS.setdefault(frozen, frozen) if len(_LABEL_SETS) < 4096 else frozen
 
     @property
     def urgent(self) -> bool:
@@ -249,3 +251,7 @@ class Signals:
         """The cues that fed ``signal``."""
         wanted = Signal(signal)
         return tuple(cue for cue in self.cues if cue.signal is wanted)
+
+
+#: The label sets seen so far, each kept once (bounded).
+_LABEL_SETS: dict[frozenset[str], frozenset[str]] = {}
