@@ -293,7 +293,7 @@ class Desk:
         self.dead_letter(source=source, raw=raw, error=error, now=now)
 
     def _ingest(self, mention: Mention, now: datetime) -> Outcome:
-        key = MentionKey(platform=mention.channel.platform, native_id=mention.native_id)
+        key = mention.key
         if not self.store.add_mention(mention):
             known = self.store.mention_case(key)
             case = self._case(known) if known else None
@@ -386,11 +386,14 @@ class Desk:
             if getattr(item, "case_id", None) == case.id:
                 decision = item
         final = self._case(case.id)
-        steps = self.next_steps(final, now=now) if final is not None else None
+
+        def steps() -> NextSteps | None:
+            return None if final is None else self.next_steps(final, now=now)
+
         return Outcome(
             mention=mention, new=True, signals=signals, thread=thread,
             case=final, incident=incident, decision=decision,
-            decisions=tuple(applied), next_steps=steps,
+            decisions=tuple(applied), steps=steps,
         )  # fmt: skip
 
     def _observe_incident(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import datetime
 
 import attrs
@@ -40,7 +41,7 @@ class Outcome:
         decision: The routing decision about its case, or :class:`NoAction`.
         decisions: Every routing decision it caused (queued cases of other
             customers may have been assigned too).
-        next_steps: What the case's playbook says is due now (``None``: no playbook).
+        steps: Works out the playbook's next steps (read them as ``next_steps``).
     """
 
     mention: Mention
@@ -51,7 +52,15 @@ class Outcome:
     incident: Incident | None = None
     decision: Decision | NoAction = NoAction(reason="joined_case")
     decisions: tuple[Decision, ...] = ()
-    next_steps: NextSteps | None = None
+    steps: Callable[[], NextSteps | None] = attrs.field(default=lambda: None, repr=False, eq=False)
+
+    @property
+    def next_steps(self) -> NextSteps | None:
+        """What the case's playbook says is due now (``None``: no playbook).
+
+        Worked out when asked, so ingestion does not pay for it.
+        """
+        return self.steps()
 
 
 class NoticeKind(enum.Enum):

@@ -160,7 +160,11 @@ class Mention:
     @property
     def key(self) -> MentionKey:
         """The dedupe key: (platform, native id)."""
-        return MentionKey(platform=self.channel.platform, native_id=self.native_id)
+        # Both parts were validated when this mention was built: skip validating again.
+        key = object.__new__(MentionKey)
+        object.__setattr__(key, "platform", self.channel.platform)
+        object.__setattr__(key, "native_id", self.native_id)
+        return key
 
     @property
     def is_public(self) -> bool:
