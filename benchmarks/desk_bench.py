@@ -92,6 +92,10 @@ def run_desk(desk: Desk, mentions: list[Mention], batch: int = 500) -> float:
     team(desk)
     gc.collect()
     start = time.perf_counter()
+    if batch == 1:
+        for mention in mentions:
+            desk.ingest(mention, now=mention.created_at)
+        return len(mentions) / (time.perf_counter() - start)
     for i in range(0, len(mentions), batch):
         chunk = mentions[i : i + batch]
         desk.ingest_many(chunk, now=chunk[-1].created_at)
@@ -115,11 +119,16 @@ def bytes_per_open_case(count: int) -> float:
 
 
 def postgres_worker(dsn: str, schema: str, first: int, count: int) -> None:
-    """Run inside a child process: ingest ``count`` mentions starting at ``first``."""
+    """Run inside a child process: ingest ``count`` mentions starting at ``first``.
+
+    Each mention is its own transaction, as a worker taking mentions off a shared
+    queue would commit them: a batch transaction would hold the agents' capacity
+    locks for the whole batch and make the workers take turns.
+    """
     store = PostgresStore(dsn, schema=schema)
-    desk = Desk(store=store)
+    desk = Desk(store=store, worker=f"worker-{first}")
     mentions = traffic(count, seed=first + 1, offset=first)
-    rate = run_desk(desk, mentions)
+    rate = run_desk(desk, mentions, batch=1)
     store.close()
     print(json.dumps({"rate": rate}))
 

@@ -241,6 +241,28 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
         raise SerializationError(f"{cls.__name__}: {text}") from exc
 
 
+def event_from_json(text: str | bytes) -> CaseEvent:
+    """Rebuild a case event of any type from its JSON (the ``type`` tag says which)."""
+    try:
+        payload = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SerializationError(f"not valid JSON for a case event: {exc}") from exc
+    if not isinstance(payload, dict):
+        raise SerializationError("a case event must be a JSON object")
+    version = payload.pop(_VERSION_KEY, SCHEMA_VERSION)
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"case event data has schema_version {version}, but this socialcx understands up "
+            f"to {SCHEMA_VERSION}; upgrade socialcx"
+        )
+    try:
+        event: CaseEvent = converter.structure(payload, CaseEvent)  # type: ignore[arg-type]
+    except (cattrs.BaseValidationError, ValidationError, ValueError, TypeError, KeyError) as exc:
+        text_, _ = _describe(exc, "case event")
+        raise SerializationError(f"case event: {text_}") from exc
+    return event
+
+
 def to_json(value: Any) -> str:
     """:func:`to_dict` as compact JSON."""
     return json.dumps(to_dict(value), separators=(",", ":"), ensure_ascii=False)

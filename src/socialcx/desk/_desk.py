@@ -7,11 +7,12 @@ the same cases, decisions and notices, so a day can be replayed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -200,6 +201,9 @@ class Desk:
     _deadlines: list[tuple[datetime, str]] = attrs.field(init=False, factory=list)
     _breached: set[str] = attrs.field(init=False, factory=set)
     _retry: set[str] = attrs.field(init=False, factory=set)
+    _pending: dict[str, int] = attrs.field(init=False, factory=dict)
+    _dirty: dict[str, Case] = attrs.field(init=False, factory=dict)
+    _levels: list[set[str]] = attrs.field(init=False, factory=list)
 
     def __attrs_post_init__(self) -> None:
         self.agents = _Agents(self)
@@ -257,7 +261,7 @@ class Desk:
         """Triage, thread, detect incidents and route one mention; idempotent on its key."""
         for attempt in range(3):
             try:
-                with self.store.transaction():
+                with self._tx():
                     return self._ingest(mention, now)
             except ConcurrentUpdate:
                 self._cache.clear()
@@ -268,13 +272,13 @@ class Desk:
     def ingest_many(self, mentions: Iterable[Any], *, now: datetime) -> list[Outcome]:
         """Ingest a batch in one transaction; a bad item goes to the dead letters, not up."""
         outcomes: list[Outcome] = []
-        with self.store.transaction():
+        with self._tx():
             for item in mentions:
                 if not isinstance(item, Mention):
                     self._dead(item, f"not a Mention: {type(item).__name__}", now)
                     continue
                 try:
-                    with self.store.transaction():
+                    with self._tx():
                         outcomes.append(self._ingest(item, now))
                 except (SocialCXError, ValueError, TypeError) as exc:
                     self._dead(item, f"{type(exc).__name__}: {exc}", now)
@@ -487,7 +491,7 @@ class Desk:
         notices: list[Notice] = []
         seen = self.subscribe(notices.append)
         try:
-            with self.store.transaction():
+            with self._tx():
                 decisions = self.router.tick(now=now)
                 for case_id in sorted(self._retry):
                     self._retry.discard(case_id)
@@ -517,6 +521,9 @@ class Desk:
     # cases ----------------------------------------------------------------------------------
 
     def _case(self, case_id: str) -> Case | None:
+        dirty = self._dirty.get(case_id)
+        if dirty is not None:
+            return dirty
         cached = self._cache.get(case_id)
         if cached is not None:
             self._cache.move_to_end(case_id)
@@ -533,8 +540,38 @@ class Desk:
             self._cache.popitem(last=False)
 
     def _put(self, case: Case, stored_events: int) -> None:
+        """Change a case: kept in memory and written once when the transaction ends."""
+        if self._levels:
+            self._pending.setdefault(case.id, stored_events)
+            self._dirty[case.id] = case
+            self._levels[-1].add(case.id)
+            self._remember(case)
+            return
         self.store.save_case(case, expected_events=stored_events)
         self._remember(case)
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[None]:
+        """A store transaction; changed cases are written once, at the end of the outermost."""
+        pending, dirty = dict(self._pending), dict(self._dirty)
+        self._levels.append(set())
+        try:
+            with self.store.transaction():
+                yield
+                if len(self._levels) == 1:
+                    for case_id, stored in self._pending.items():
+                        self.store.save_case(self._dirty[case_id], expected_events=stored)
+                    self._pending.clear()
+                    self._dirty.clear()
+        except BaseException:
+            for case_id in self._levels[-1]:
+                self._cache.pop(case_id, None)  # it held changes that were undone
+            self._pending, self._dirty = pending, dirty
+            raise
+        finally:
+            changed = self._levels.pop()
+            if self._levels:
+                self._levels[-1] |= changed
 
     def case(self, case_id: str) -> Case:
         """A case by id.
@@ -553,7 +590,7 @@ class Desk:
 
     def resolve(self, case_id: str, *, now: datetime, reason: str = "") -> Case:
         """The customer's problem is solved: the agent's capacity frees up."""
-        with self.store.transaction():
+        with self._tx():
             case = self.case(case_id)
             done = case.resolve(at=now, reason=reason)
             self._put(done, len(case.events))
@@ -562,7 +599,7 @@ class Desk:
 
     def close(self, case_id: str, *, now: datetime, reason: str = "") -> Case:
         """Close a case for good (spam, duplicate, nothing to do)."""
-        with self.store.transaction():
+        with self._tx():
             case = self.case(case_id)
             self._put(case.close(at=now, reason=reason), len(case.events))
             self._free(case, now)
@@ -639,7 +676,7 @@ class Desk:
                 "the reply was refused: " + "; ".join(r.message for r in verdict.reasons),
                 codes=codes,
             )
-        with self.store.transaction():
+        with self._tx():
             case = self.case(case_id)
             mentions = [m for m in (self.store.get_mention(k) for k in case.mentions) if m]
             public = [m for m in mentions if m.visibility is Visibility.PUBLIC]
@@ -699,7 +736,7 @@ class Desk:
     def _decide(
         self, message_id: str, *, approved: bool, by: Agent | str, now: datetime, note: str
     ) -> OutboundMessage:
-        with self.store.transaction():
+        with self._tx():
             message = self._message(message_id)
             case = self.case(message.case_id)
             decided = decide_approval(case, message_id, approved=approved, by=by, at=now, note=note)
@@ -722,7 +759,7 @@ class Desk:
         now: datetime,
     ) -> int:  # fmt: skip
         """Ingest a page and store its cursor in the same transaction; returns how many were new."""
-        with self.store.transaction():
+        with self._tx():
             outcomes = self.ingest_many(mentions, now=now)
             self.store.set_cursor(channel, next_cursor)
         return sum(1 for o in outcomes if o.new)
@@ -735,7 +772,7 @@ class Desk:
         self, message_id: str, *, native_id: str | None, url: str | None, now: datetime
     ) -> None:
         """The network accepted (or had already accepted) a reply."""
-        with self.store.transaction():
+        with self._tx():
             message = self._message(message_id)
             if message.state is MessageState.SENT:
                 return
@@ -755,7 +792,7 @@ class Desk:
 
     def record_failed(self, message_id: str, *, error: str, now: datetime) -> None:
         """The network refused a reply for good."""
-        with self.store.transaction():
+        with self._tx():
             message = self._message(message_id)
             self.store.update_message(message.mark_failed(error))
         self._notify(Notice(kind=NoticeKind.REPLY_FAILED, at=now, case_id=message.case_id,

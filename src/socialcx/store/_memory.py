@@ -32,8 +32,10 @@ class MemoryStore:
     an inner block that raises undoes only itself (an undo journal, not copies).
     """
 
-    _mentions: dict[tuple[str, str], Mention] = attrs.field(init=False, factory=dict)
-    _mention_case: dict[tuple[str, str], str] = attrs.field(init=False, factory=dict)
+    # (platform, native id) -> (mention, the case it went to)
+    _mentions: dict[tuple[str, str], tuple[Mention, str | None]] = attrs.field(
+        init=False, factory=dict
+    )
     _cases: dict[str, Case] = attrs.field(init=False, factory=dict)
     _incidents: dict[str, Incident] = attrs.field(init=False, factory=dict)
     _agents: dict[str, Agent] = attrs.field(init=False, factory=dict)
@@ -90,22 +92,24 @@ class MemoryStore:
         if key in self._mentions:
             return False
         self._keep(self._mentions, key)
-        self._mentions[key] = mention
-        if case_id is not None:
-            self._keep(self._mention_case, key)
-            self._mention_case[key] = case_id
+        self._mentions[key] = (mention, case_id)
         return True
 
     def get_mention(self, key: MentionKey) -> Mention | None:
-        return self._mentions.get((key.platform, key.native_id))
+        held = self._mentions.get((key.platform, key.native_id))
+        return None if held is None else held[0]
 
     def mention_case(self, key: MentionKey) -> str | None:
-        return self._mention_case.get((key.platform, key.native_id))
+        held = self._mentions.get((key.platform, key.native_id))
+        return None if held is None else held[1]
 
     def set_mention_case(self, key: MentionKey, case_id: str) -> None:
         self._check()
-        self._keep(self._mention_case, (key.platform, key.native_id))
-        self._mention_case[(key.platform, key.native_id)] = case_id
+        where = (key.platform, key.native_id)
+        held = self._mentions.get(where)
+        if held is not None:
+            self._keep(self._mentions, where)
+            self._mentions[where] = (held[0], case_id)
 
     def count_mentions(self) -> int:
         return len(self._mentions)

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from socialcx.errors import StoreError
+from socialcx.errors import ConcurrentUpdate, StoreError
 from socialcx.model import ChannelRef, MessageState, OutboundMessage
 from socialcx.store._sql import MIGRATIONS, SCHEMA_VERSION, SQLStore, channel_key
 
@@ -146,6 +146,9 @@ class PostgresStore(SQLStore):
                 # Materialize results before the connection goes back to the pool.
                 rows = cur.fetchall() if cur.description is not None else []
                 return _Result(rows, cur.rowcount)
+        except (self._psycopg.errors.DeadlockDetected, self._psycopg.errors.SerializationFailure):
+            # Another worker's transaction won: the caller reads again and retries.
+            raise ConcurrentUpdate("PostgreSQL: conflicting transaction", key="") from None
         except self._psycopg.Error as exc:
             raise StoreError(f"PostgreSQL: {type(exc).__name__}: {exc}") from exc
 

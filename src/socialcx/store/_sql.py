@@ -14,8 +14,8 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from socialcx._serialization import from_json, to_dict, to_json
-from socialcx.errors import ConcurrentUpdate, SerializationError, StoreError
+from socialcx._serialization import event_from_json, from_json, to_dict, to_json
+from socialcx.errors import ConcurrentUpdate, SerializationError, SocialCXError, StoreError
 from socialcx.model import (
     Agent,
     Case,
@@ -179,13 +179,8 @@ class SQLStore(abc.ABC):
                         json.dumps(data, separators=(",", ":"), ensure_ascii=False),
                     ),
                 )
-            values = (
-                case.state.value,
-                int(case.is_open),
-                case.assignee,
-                len(case.events),
-                to_json(case),
-            )
+            # The events are the case: it is rebuilt from them, so no snapshot is written.
+            values = (case.state.value, int(case.is_open), case.assignee, len(case.events), "")
             if row is None:
                 self._run(
                     "INSERT INTO cases (id, opened_at, state, is_open, assignee, event_count, "
@@ -202,14 +197,33 @@ class SQLStore(abc.ABC):
                     raise ConcurrentUpdate(f"case {case.id!r} changed meanwhile", key=case.id)
 
     def get_case(self, case_id: str) -> Case | None:
-        row = self._one("SELECT data FROM cases WHERE id = ?", (case_id,))
-        return None if row is None else self._load(Case, row[0], f"case {case_id!r}")
+        rows = self._run(
+            "SELECT data FROM case_events WHERE case_id = ? ORDER BY n", (case_id,)
+        ).fetchall()
+        return self._replay(case_id, [r[0] for r in rows]) if rows else None
 
     def cases(self, *, open_only: bool = False) -> Iterator[Case]:
-        where = " WHERE is_open = 1" if open_only else ""
-        rows = self._run(f"SELECT id, data FROM cases{where} ORDER BY {self._order}").fetchall()  # noqa: S608
+        where = " WHERE c.is_open = 1" if open_only else ""
+        rows = self._run(
+            f"SELECT e.case_id, e.data FROM cases c JOIN case_events e ON e.case_id = c.id{where} "  # noqa: S608
+            f"ORDER BY c.{self._order}, e.n"
+        ).fetchall()
+        current: str | None = None
+        events: list[str] = []
         for case_id, data in rows:
-            yield self._load(Case, data, f"case {case_id!r}")
+            if case_id != current and current is not None:
+                yield self._replay(current, events)
+                events = []
+            current = case_id
+            events.append(data)
+        if current is not None:
+            yield self._replay(current, events)
+
+    def _replay(self, case_id: str, events: list[str]) -> Case:
+        try:
+            return Case.replay([event_from_json(data) for data in events])
+        except SocialCXError as exc:
+            raise StoreError(f"stored case {case_id!r} cannot be read: {exc}") from exc
 
     # incidents and agents -----------------------------------------------------------------
 
