@@ -17,8 +17,8 @@ Two inputs:
 
 Usage::
 
-    python benchmarks/gate_eval.py --data ../shared/data/twcs/labeled_topics \\
-        [--replies ../shared/data/twcs/twcs_head_5000.csv] [--show]
+    python benchmarks/gate_eval.py --data DATA/twcs/labeled_topics \\
+        [--replies DATA/twcs/twcs_head_5000.csv] [--show]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Incident detection on the airline tweets: are the waves found, early and on topic?
 
 Usage:
-    python benchmarks/incidents_eval.py --data ../shared/data/airline/dev.csv [--json]
+    python benchmarks/incidents_eval.py --data DATA/airline/dev.csv [--json]
 
 Tweets are replayed in time order, per airline; complaints are the tweets people
 labelled negative (``--complaints labels``). For each incident it prints the

@@ -1,7 +1,7 @@
 """How well threading keeps conversations together, on the Customer Support on Twitter format.
 
 Usage:
-    python benchmarks/threading_eval.py --data ../shared/data/twcs/twcs_head_5000.csv [--json]
+    python benchmarks/threading_eval.py --data DATA/twcs/twcs_head_5000.csv [--json]
 
 Every tweet is replayed in time order through :class:`socialcx.threading.Threader`
 as a mention (brand tweets, ``inbound == False``, are the brand's own posts). A
