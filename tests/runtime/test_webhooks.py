@@ -114,3 +114,25 @@ def test_a_crc_check_on_a_channel_without_one_is_refused(desk: RecordingDesk) ->
     app, _ = _app(desk)
     status, _ = _call(app, "GET", "/fake", query=b"crc_token=abc")
     assert status == 404
+
+
+def test_create_app_builds_the_routes_from_socialcx_toml(tmp_path: Any) -> None:
+    """``socialcx.webhooks.create_app`` mounts every webhook channel of the config."""
+    from socialcx.webhooks import create_app
+
+    config = tmp_path / "socialcx.toml"
+    config.write_text(
+        'store = "memory:"\n'
+        "[[channels]]\n"
+        'name = "fake"\n'
+        'type = "socialcx.testing:FakeChannel"\n'
+        'account = "brand"\n'
+        "[webhooks.verify_tokens]\n"
+        'fake = "FAKE_VERIFY"\n'
+    )
+    app = create_app(config, environ={"FAKE_VERIFY": "tok"})
+    status, body = _call(
+        app, "GET", "/fake", query=b"hub.mode=subscribe&hub.challenge=c1&hub.verify_token=tok"
+    )
+    assert (status, body) == (200, b"c1")
+    assert _call(app, "GET", "/other")[0] == 404
