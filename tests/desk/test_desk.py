@@ -366,3 +366,9 @@ def test_a_complaint_comes_with_its_playbook_steps(desk: Desk) -> None:
     outcome = desk.ingest(mention("m1"), now=T0)
     assert outcome.next_steps is not None
     assert outcome.next_steps.due or outcome.next_steps.waiting
+
+
+def test_a_webhook_delivery_leaves_the_poll_cursor_alone(desk: Desk) -> None:
+    desk.ingest_page(CHANNEL, [mention("m1")], "after-m1", now=T0)
+    assert desk.ingest_page(CHANNEL, [mention("m2", who="u2")], None, now=T0) == 1
+    assert desk.cursor(CHANNEL) == "after-m1"

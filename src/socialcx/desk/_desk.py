@@ -758,10 +758,14 @@ class Desk:
         self, channel: ChannelRef, mentions: Sequence[Mention], next_cursor: str | None, *,
         now: datetime,
     ) -> int:  # fmt: skip
-        """Ingest a page and store its cursor in the same transaction; returns how many were new."""
+        """Ingest a page and store its cursor in the same transaction; returns how many were new.
+
+        ``next_cursor=None`` (a webhook delivery) leaves the stored cursor alone.
+        """
         with self._tx():
             outcomes = self.ingest_many(mentions, now=now)
-            self.store.set_cursor(channel, next_cursor)
+            if next_cursor is not None:
+                self.store.set_cursor(channel, next_cursor)
         return sum(1 for o in outcomes if o.new)
 
     def due_messages(self, channel: ChannelRef, *, now: datetime) -> Sequence[OutboundMessage]:
