@@ -60,15 +60,27 @@ class PrivateData:
         return (self.start, self.end)
 
 
+_EMAIL_HINT = re.compile(r"[\w.+-]@[A-Za-z0-9-]")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
 
-# 13 to 19 digits, optionally grouped by single spaces or dashes.
-_CARD = re.compile(r"(?<![\w])\d(?:[ -]?\d){12,18}(?![\w])")
+# The patterns below start with the character class of their first character
+# and check what comes before it afterwards (``x(?<!\wx)`` rather than
+# ``\bx``): the regular expression engine then skips straight to the places
+# where a match can start.
 
-# Phone-shaped: an optional +country code, an optional (area), then groups.
+# 13 to 19 digits, optionally grouped by single spaces or dashes.
+_CARD = re.compile(r"\d(?<!\w\d)(?:[ -]?\d){12,18}(?!\w)")
+
+# Phone-shaped: an optional +country code, an optional (area), then groups; or
+# 10 to 15 digits in one run. Not right after a word character, "+", "#", "/"
+# or "." (``(?<![\w+#/.].)``, checked once the first character is read), and
+# not followed by a word character or "/".
 _PHONE = re.compile(
-    r"(?<![\w+#/.])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,6}){1,4}(?![\w/])"
-    r"|(?<![\w+#/.])\+?\d{10,15}(?![\w/])"
+    r"[\d+(](?<![\w+#/.].)"
+    r"(?:(?<=\+)(?:\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,6}){1,4}(?![\w/])"
+    r"|\d{10,15}(?![\w/]))"
+    r"|(?<=\()\d{1,4}\)[ .-]?\d{2,5}(?:[ .-]\d{2,6}){1,4}(?![\w/])"
+    r"|(?<=\d)(?:\d{1,4}(?:[ .-]\d{2,6}){1,4}(?![\w/])|\d{9,14}(?![\w/])))"
 )
 
 _REFERENCE_WORDS = (
@@ -76,10 +88,21 @@ _REFERENCE_WORDS = (
     "loyalty", "frequent flyer", "ff", "ref", "pnr", "locator", "tracking", "invoice",
     "policy", "claim", "customer", "case",
 )  # fmt: skip
+# Any of the words above, anywhere (the text is lower-cased first).
+_REFERENCE_HINT = re.compile("|".join(re.escape(word) for word in _REFERENCE_WORDS))
+# The words that introduce a reference, in the order they are tried.
+_REFERENCE_INTRO = (
+    "booking", "confirmation", "reservation", "order", "ticket", "account", "acct",
+    "membership", "member", "loyalty", "frequent flyer", "ff", "reference", "ref", "pnr",
+    "record locator", "locator", "tracking", "invoice", "policy", "claim", "customer", "case",
+)  # fmt: skip
 _REFERENCE = re.compile(
-    r"\b(?:booking|confirmation|reservation|order|ticket|account|acct|membership|member|"
-    r"loyalty|frequent flyer|ff|reference|ref|pnr|record locator|locator|tracking|"
-    r"invoice|policy|claim|customer|case)"
+    # One of the words, at the start of a word: its first letter, then the rest.
+    "["
+    + "".join(sorted({word[0] for word in _REFERENCE_INTRO}))
+    + r"](?<!\w.)(?:"
+    + "|".join(f"(?<={word[0]}){re.escape(word[1:])}" for word in _REFERENCE_INTRO)
+    + ")"
     r"(?:\s+(?:number|no\.?|num|code|id|ref(?:erence)?))?"
     r"\s*(?:(?:is|was|:|#|-)\s*)*"
     r"(?P<ref>#?(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{4,23}|(?-i:[A-Z]{6}))\b",
@@ -91,15 +114,17 @@ _STREET_WORDS = (
     r"place|pl|terrace|parkway|pkwy|highway|hwy|square|sq|crescent|close|strasse|straße"
 )
 _ADDRESS = re.compile(
-    r"\b\d{1,5}[A-Za-z]?,?\s+(?-i:[A-Z][\w'-]*\.?\s+){1,4}(?:" + _STREET_WORDS + r")\b\.?"
+    r"\d(?<!\w\d)\d{0,4}[A-Za-z]?,?\s+(?-i:[A-Z][\w'-]*\.?\s+){1,4}(?:" + _STREET_WORDS + r")\b\.?"
     r"(?:,?\s+(?:apt|apartment|unit|suite|ste|flat)\.?\s*#?\w{1,6})?"
     r"(?-i:(?:,\s*[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2})?"
     r"(?:,?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?|,?\s+[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})?)",
     re.IGNORECASE,
 )
 _POSTCODE = re.compile(
-    r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"  # US state + ZIP
-    r"|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"  # UK postcode
+    r"[A-Z](?<!\w[A-Z])(?:"
+    r"[A-Z]\s+\d{5}(?:-\d{4})?\b"  # US state + ZIP
+    r"|[A-Z]?\d[A-Z\d]?\s+\d[A-Z]{2}\b"  # UK postcode
+    r")"
 )
 
 _DIGIT = re.compile(r"\d")
@@ -146,26 +171,24 @@ def find_private_data(
     """
     if not isinstance(text, str) or not text:
         return ()
-    wanted = set(PrivateDataKind) if kinds is None else set(kinds)
     scan = text[:MAX_SCAN]
     # Cheap checks first: most posts hold too few digits for a phone or a card, no
     # e-mail address, and no word that introduces a reference.
     digit_count = len(_DIGIT.findall(scan))
-    if digit_count < 13:
-        wanted.discard(PrivateDataKind.CARD)
-    if digit_count < 7:
-        wanted.discard(PrivateDataKind.PHONE)
-    if not digit_count:
-        wanted.discard(PrivateDataKind.ADDRESS)
-    if "@" not in scan or "." not in scan:
-        wanted.discard(PrivateDataKind.EMAIL)
-    if PrivateDataKind.REFERENCE in wanted:
-        lowered = scan.lower()
-        if not any(word in lowered for word in _REFERENCE_WORDS) or (
-            not digit_count and not _CAPS6.search(scan)
-        ):
-            wanted.discard(PrivateDataKind.REFERENCE)
-    if not wanted:
+    # An address has a name right before its "@" (a handle, "@acme", does not).
+    email = "@" in scan and "." in scan and _EMAIL_HINT.search(scan) is not None
+    card = digit_count >= 13
+    phone = digit_count >= 7
+    address = digit_count > 0
+    reference = bool((digit_count or _CAPS6.search(scan)) and _REFERENCE_HINT.search(scan.lower()))
+    if kinds is not None:
+        wanted = set(kinds)
+        email = email and PrivateDataKind.EMAIL in wanted
+        card = card and PrivateDataKind.CARD in wanted
+        phone = phone and PrivateDataKind.PHONE in wanted
+        address = address and PrivateDataKind.ADDRESS in wanted
+        reference = reference and PrivateDataKind.REFERENCE in wanted
+    if not (email or card or phone or address or reference):
         return ()
     found: list[PrivateData] = []
     taken: list[tuple[int, int]] = []
@@ -175,23 +198,23 @@ def find_private_data(
             taken.append((start, end))
             found.append(PrivateData(kind, start, end))
 
-    if PrivateDataKind.EMAIL in wanted:
+    if email:
         for m in _EMAIL.finditer(scan):
             add(PrivateDataKind.EMAIL, m.start(), m.end())
-    if PrivateDataKind.CARD in wanted:
+    if card:
         for m in _CARD.finditer(scan):
             digits = _digits(m.group())
             if luhn_valid(digits) and len(set(digits)) > 1:
                 add(PrivateDataKind.CARD, m.start(), m.end())
-    if PrivateDataKind.REFERENCE in wanted:
+    if reference:
         for m in _REFERENCE.finditer(scan):
             add(PrivateDataKind.REFERENCE, m.start("ref"), m.end("ref"))
-    if PrivateDataKind.ADDRESS in wanted:
+    if address:
         for m in _ADDRESS.finditer(scan):
             add(PrivateDataKind.ADDRESS, m.start(), m.end())
         for m in _POSTCODE.finditer(scan):
             add(PrivateDataKind.ADDRESS, m.start(), m.end())
-    if PrivateDataKind.PHONE in wanted:
+    if phone:
         for m in _PHONE.finditer(scan):
             candidate = m.group()
             digits = _digits(candidate)

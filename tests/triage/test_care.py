@@ -212,6 +212,95 @@ class TestHostility:
         signals = _assess("you guys are fucking amazing")
         assert signals.sentiment > 0
         assert not signals.complaint
+        assert not _assess("this is so fuckin beautiful").hostile
+
+    @pytest.mark.parametrize(
+        "text",
+        ["you are pathetic", "your agent is a joke", "he's absolutely disgusting", "u r useless"],
+    )
+    def test_a_harsh_word_said_of_someone_is_an_insult(self, text: str) -> None:
+        """ "you are pathetic" insults a person; "this is pathetic" does not."""
+        assert _assess(text).hostile
+        assert any(cue.name == "directed_insult" for cue in _assess(text).cues)
+
+    @pytest.mark.parametrize(
+        "text",
+        ["this is pathetic", "the delay is a joke", "you destroyed my favourite show"],
+    )
+    def test_a_harsh_word_not_said_of_someone_is_not(self, text: str) -> None:
+        assert not _assess(text).hostile
+
+    @pytest.mark.parametrize(
+        "text",
+        ["what a piece of shit", "you dimwit", "go eat shit", "piece of 💩", "nut job"],
+    )
+    def test_common_insults(self, text: str) -> None:
+        assert _assess(text).hostile
+
+
+class TestNegations:
+    def test_denials_point_to_a_complaint(self) -> None:
+        """Complaints deny: "didn't", "never", "no one" count towards a complaint."""
+        text = "I didn't get an email and the app won't let me check in"
+        signals = _assess(text)
+        assert signals.complaint
+        assert "didn't" in _cue_texts(signals, text, "negative_phrasing")
+        assert {cue.signal for cue in signals.cues if cue.name == "negative_phrasing"} == {
+            Signal.COMPLAINT
+        }
+
+    def test_negations_inside_a_phrase_are_not_counted_again(self) -> None:
+        """ "no problem", "can't wait" and "doesn't work" are read as phrases."""
+        for text in ("no problem at all, thanks", "can't wait to fly with you", "it doesn't work"):
+            assert not _cue_texts(_assess(text), text, "negative_phrasing")
+        assert not _assess("no problem at all, thanks").complaint
+
+    def test_weight(self) -> None:
+        text = "I didn't see the email"
+        assert (
+            not Triage(classifiers=(CareClassifier(weights=CareWeights(negation=0.0)),))
+            .assess_text(text)
+            .complaint
+        )
+        assert _assess(text).complaint
+
+
+class TestCarePhrases:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "where is my refund?",
+            "your service leaves a lot to be desired",
+            "pick up the phone",
+            "this is your fault",
+            "we are sitting on the tarmac",
+        ],
+    )
+    def test_service_failures_without_a_negative_word(self, text: str) -> None:
+        assert _assess(text).complaint
+        assert any(cue.name == "service_failure" for cue in _assess(text).cues)
+
+    @pytest.mark.parametrize(
+        ("text", "phrase"),
+        [
+            ("I want to speak to a manager", "speak to a manager"),
+            ("that's not an answer", "that's not an answer"),
+            ("would have been nice to be told", "would have been nice"),
+            ("what the hell is going on", "what the hell"),
+        ],
+    )
+    def test_frustration_needs_company(self, text: str, phrase: str) -> None:
+        """Frustration alone is not a complaint; beside a failure it makes one stronger."""
+        alone = _assess(text)
+        assert _cue_texts(alone, text, "frustration") == [phrase]
+        assert not alone.complaint
+        with_failure = _assess(f"{text}, my flight is delayed")
+        assert with_failure.complaint_score > _assess("my flight is delayed").complaint_score
+
+    def test_a_plain_question_is_not_frustration(self) -> None:
+        """ "what is your policy" asks; "what the hell" is frustration."""
+        text = "what is your policy on pets?"
+        assert not _cue_texts(_assess(text), text, "frustration")
 
 
 class TestUrgency:

@@ -4,9 +4,13 @@ How a text is read:
 
 1. Only the first ``max_chars`` characters are read, so the cost per text is
    bounded whatever arrives.
-2. The text is lower-cased and split into tokens (words, hashtags, @mentions,
-   URLs, emoji, emoticons, punctuation); every token keeps its offsets.
-   Mentions and URLs carry no sentiment.
+2. The text is lower-cased, split at spaces, and each piece into tokens
+   (words, hashtags, @mentions, URLs, emoji, emoticons, punctuation); every
+   token keeps its offsets. Mentions and URLs carry no sentiment. What a
+   piece or a token means (its tokens, its lexicon entry, the phrases it may
+   start, its reading as a hashtag, an elongated word or a possessive) does
+   not depend on the text around it, so it is worked out once and remembered
+   (``CareClassifier._piece``, ``CareClassifier._token``).
 3. Phrases are matched where one of their first words starts a token:
    sarcasm ("thanks for nothing", "love being on hold"), positive idioms
    ("can't wait", "not bad"), threats, service failures ("on hold", "still
@@ -20,11 +24,13 @@ How a text is read:
    a "but" count half and words after it count more. A compliment that opens
    a sentence ending in a failure ("great, another delay") is read as sarcasm.
 5. Sentiment is the sum, squashed into [-1, 1]. The complaint score is a
-   logistic function of the failure vocabulary, negative words, frustration
-   (half as much when nothing else is negative), sarcasm, anger, shouting,
-   hostility and urgency (legal threats and threats to leave), minus the
-   positive words. Hostility weighs insults, profanity, slurs and
-   threats, more when aimed at someone ("you idiot").
+   logistic function of the failure vocabulary, negative words, negations
+   outside the phrases read ("didn't", "never"), frustration (half as much
+   when nothing else is negative), sarcasm, anger, shouting, hostility and
+   urgency (legal threats and threats to leave), minus the positive words.
+   Hostility weighs insults, profanity, slurs and threats, more when aimed at
+   someone ("you idiot"), and harsh words said of someone ("you are
+   pathetic").
 """
 
 from __future__ import annotations
@@ -32,19 +38,20 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from typing import Literal
 
 import attrs
 
 from socialcx.triage import _lexicon as lx
-from socialcx.triage._language import guess_from_words
-from socialcx.triage._signals import Assessment, Cue, Intent, Signal, Urgency, clamp, make_cue
+from socialcx.triage._language import guess_for_reader
+from socialcx.triage._signals import Assessment, Cue, Intent, Signal, Urgency, clamp
 from socialcx.triage._text import (
     ELONGATED,
-    TOKEN,
     as_text,
     normalize,
     original_span,
     squeeze,
+    tokenize,
 )
 
 #: Characters read per text by default.
@@ -54,12 +61,18 @@ DEFAULT_MAX_CHARS = 2_000
 _SARCASM, _POSITIVE, _THREAT, _HARASSMENT, _FAILURE, _FRUSTRATION = 0, 1, 2, 3, 4, 5
 _REQUEST, _FEEDBACK, _SPAM, _SAFETY, _LEGAL, _CHURN, _TIME = 6, 7, 8, 9, 10, 11, 12
 _CONSUMING_KINDS = 6
+# Urgency is kept as bits while reading (enum members hash slowly).
+_SAFETY_BIT, _LEGAL_BIT, _CHURN_BIT, _TIME_BIT = 1, 2, 4, 8
 _URGENCY_OF = {
-    _SAFETY: Urgency.SAFETY,
-    _LEGAL: Urgency.LEGAL,
-    _CHURN: Urgency.CHURN,
-    _TIME: Urgency.TIME,
+    _SAFETY: (Urgency.SAFETY, _SAFETY_BIT, Urgency.SAFETY.value),
+    _LEGAL: (Urgency.LEGAL, _LEGAL_BIT, Urgency.LEGAL.value),
+    _CHURN: (Urgency.CHURN, _CHURN_BIT, Urgency.CHURN.value),
+    _TIME: (Urgency.TIME, _TIME_BIT, Urgency.TIME.value),
 }
+#: The set of urgency kinds for each combination of bits.
+_URGENCY_SETS = tuple(
+    frozenset(kind for kind, bit, _ in _URGENCY_OF.values() if mask & bit) for mask in range(16)
+)
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'#@")
 _MAX_PREFIXES = 5_000
@@ -266,12 +279,13 @@ def _build_words(
     valence = inflect(valence)
     failures = inflect(failures)
     valence = {k: v for k, v in valence.items() if k not in failures or k in _EXPLICIT_VALENCE}
+    hostile = inflect(lx.HOSTILE_WORDS)
     words: dict[str, _WordInfo] = {}
     keys = (
         set(valence)
         | set(failures)
         | set(lx.FRUSTRATION)
-        | set(lx.HOSTILE_WORDS)
+        | set(hostile)
         | set(lx.EMOJI)
         | set(lx.EMOTICONS)
         | set(lx.HOSTILE_EMOJI)
@@ -283,7 +297,7 @@ def _build_words(
             valence.get(key, lx.EMOJI.get(key, lx.EMOTICONS.get(key))),
             failures.get(key),
             lx.FRUSTRATION.get(key),
-            lx.HOSTILE_WORDS.get(key, lx.HOSTILE_EMOJI.get(key)),
+            hostile.get(key, lx.HOSTILE_EMOJI.get(key)),
         )
     return words
 
@@ -293,22 +307,11 @@ _EXPLICIT_VALENCE = frozenset(_BASE_VALENCE)
 _GATES = _build_gates(_phrases())
 _BASE_WORDS = _build_words(_BASE_VALENCE, lx.SERVICE_FAILURE)
 
-# Per token: the phrases that may start there and the word's own part.
-_Entry = tuple[_Gates | None, _WordInfo | None]
-
-
-def _build_index(words: Mapping[str, _WordInfo]) -> dict[str, _Entry]:
-    index: dict[str, _Entry] = {
-        f"#{key}": (None, info) for key, info in words.items() if key[0].isalpha()
-    }
-    index.update({key: (_GATES.get(key), words.get(key)) for key in {*_GATES, *words}})
-    return index
-
-
-_BASE_INDEX = _build_index(_BASE_WORDS)
 _COMPLAINT_TAG_RE = re.compile("|".join(re.escape(p) for p in lx.COMPLAINT_TAG_PARTS))
 _PRAISE_TAG_RE = re.compile("|".join(re.escape(p) for p in lx.PRAISE_TAG_PARTS))
-_CAPS_WORD = re.compile(r"\b[A-Z][A-Z']{2,}\b")
+# "\b[A-Z][A-Z']{2,}\b", written to start with a capital so that the search
+# skips to capitals at once.
+_CAPS_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z']{2,}\b")
 _CAPS_RUN = re.compile(r"[^\W\d_a-z]{2}")
 _CAPS_ASCII = re.compile(r"[A-Z][A-Z]")
 _ELONGATED_ASCII = re.compile(r"([a-z])\1\1")
@@ -351,7 +354,7 @@ _SENTENCE_END_CHARS = frozenset(".!?\u2026")
 _CLAUSE_END_CHARS = frozenset('.!?\u2026,;:()"')
 _INQUIRY_OPENERS = lx.QUESTION_OPENERS - {"why"}
 _PERSON_IS = frozenset(["he's", "she's", "they're", "hes", "shes", "theyre"])
-_COPULAS = frozenset(["is", "are", "was", "were"])
+_COPULAS = frozenset(["is", "are", "was", "were", "r"])
 _PEOPLE = frozenset(
     [
         "he",
@@ -373,11 +376,125 @@ _PEOPLE = frozenset(
 )
 _SECOND_PERSON = frozenset(["you", "u", "ya", "ur", "your", "you're", "youre", "yall", "y'all"])
 _PERSONS = _SECOND_PERSON | _PERSON_IS | _PEOPLE
+_YOU = frozenset(["you", "u", "ya", "yall", "y'all"])
+_YOU_ARE = frozenset(["you're", "youre", "ur"])
+# Words between "you are" and what you are said to be: "you are such a ...".
+_ASIDES = lx._words(
+    "so such a an really very totally completely absolutely just the most truly utterly being all"
+)
 _MODIFIERS = frozenset(lx.INTENSIFIERS) | frozenset(lx.DIMINISHERS)
 _NEGATORS = lx.NEGATORS
 _INTENSIFIERS = lx.INTENSIFIERS
 _DIMINISHERS = lx.DIMINISHERS
 _ANGRY = lx.ANGRY_SYMBOLS
+
+# Per token: the phrases that may start there, the word's own part, and which
+# of the rules the word may switch on (the ``_HAS_*`` bits).
+_Entry = tuple[_Gates | None, _WordInfo | None, int]
+
+
+def _flags_of(word: str) -> int:
+    return (
+        (_HAS_NEGATOR if word in _NEGATORS else 0)
+        | (_HAS_MODIFIER if word in _MODIFIERS else 0)
+        | (_HAS_PERSON if word in _PERSONS else 0)
+        | (_HAS_IF if word == "if" else 0)
+        | (_HAS_CONTRAST if word in _CONTRAST else 0)
+    )
+
+
+def _build_index(words: Mapping[str, _WordInfo]) -> dict[str, _Entry]:
+    """One lookup per token: its phrases, its own part and the rules it switches on."""
+    index: dict[str, _Entry] = {
+        f"#{key}": (None, info, 0) for key, info in words.items() if key[0].isalpha()
+    }
+    flagged = {*_NEGATORS, *_MODIFIERS, *_PERSONS, "if", *_CONTRAST}
+    index.update(
+        {
+            key: (_GATES.get(key), words.get(key), _flags_of(key))
+            for key in {*_GATES, *words, *flagged}
+        }
+    )
+    return index
+
+
+_BASE_INDEX = _build_index(_BASE_WORDS)
+_NUMBER_GATES = _GATES["<num>"]
+
+_ELONGATED_BIT, _NUMBER_BIT = 32, 64
+_COMPLAINT_TAG, _PRAISE_TAG = 1, 2
+
+# Everything a token means, worked out once per distinct token: the phrases it
+# may start, its scored parts in reading order (the word itself, then as a
+# hashtag, elongated or possessive), the ``_HAS_*`` / ``_ELONGATED_BIT`` /
+# ``_NUMBER_BIT`` bits, and whether it is a complaint or praise hashtag.
+_Token = tuple[_Gates | None, tuple[_WordInfo, ...], int, int]
+
+
+def _hashtag(tag: str, words: Mapping[str, _WordInfo]) -> tuple[_WordInfo | None, int]:
+    """A hashtag's scored part, or whether it is a complaint or praise tag."""
+    tag = tag.replace("_", "")
+    info = words.get(tag)
+    if info is not None:
+        return info, 0
+    if _COMPLAINT_TAG_RE.search(tag):
+        return None, _COMPLAINT_TAG
+    if _PRAISE_TAG_RE.search(tag):
+        return None, _PRAISE_TAG
+    for cut in range(len(tag) - 1, 3, -1):
+        info = words.get(tag[:cut])
+        if info is not None and info[0] is not None:
+            return info, 0
+    return None, 0
+
+
+def describe(
+    token: str, index: Mapping[str, _Entry], words: Mapping[str, _WordInfo]
+) -> _Token | None:
+    """What ``token`` means to the reader, or ``None`` when it plays no part."""
+    entry = index.get(token)
+    gates, info, bits = entry if entry is not None else (None, None, 0)
+    infos = [] if info is None else [info]
+    tag = 0
+    if token[0] in _DIGITS:
+        bits |= _NUMBER_BIT
+    if token.endswith("n't"):
+        bits |= _HAS_NEGATOR
+    if entry is None and token[0] == "#" and len(token) > 1:
+        info, tag = _hashtag(token[1:], words)
+        if info is not None:
+            infos.append(info)
+    if ELONGATED.search(token):
+        bits |= _ELONGATED_BIT
+        if token not in words:
+            info = words.get(squeeze(token, 2)) or words.get(squeeze(token, 1))
+            if info is not None:
+                infos.append(info)
+    if token.endswith("'s") and token not in words:
+        info = words.get(token[:-2])
+        if info is not None:
+            infos.append(info)
+    if gates is None and not infos and not bits and not tag:
+        return None
+    return gates, tuple(infos), bits, tag
+
+
+# A piece of text between spaces: its tokens, where they start in it, and the
+# tokens that play a part (their indices in the piece, and what they mean).
+_Piece = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], tuple[_Token, ...]]
+
+#: How many distinct tokens, and pieces of text between spaces, a lexicon
+#: remembers; when full, the memory starts again. Longer strings and links are
+#: never remembered.
+MAX_REMEMBERED = 50_000
+_MAX_REMEMBERED_CHARS = 40
+# Token -> what it means, ``False`` for a token that plays no part.
+_BASE_SEEN: dict[str, _Token | Literal[False]] = {}
+_BASE_PIECES: dict[str, _Piece] = {}
+
+
+def _rememberable(text: str) -> bool:
+    return len(text) <= _MAX_REMEMBERED_CHARS and "://" not in text and "www." not in text
 
 
 @attrs.frozen(kw_only=True)
@@ -392,6 +509,9 @@ class CareWeights:
         complaint_bias: Log-odds of a complaint with no evidence at all.
         failure: Weight of the service-failure vocabulary (per unit).
         negative: Weight of negative words (per unit of valence).
+        negation: Weight of each negation that is not part of a phrase read
+            ("didn't", "never", "no one"): complaints deny more than other
+            posts do.
         positive: Weight of positive words, against a complaint.
         frustration: Weight of frustration markers ("still", "again", "why is
             it"); half of it when nothing else in the text is negative.
@@ -408,7 +528,7 @@ class CareWeights:
         hostility_scale: Hostility score = 1 - exp(-evidence / scale).
     """
 
-    complaint_bias: float = -0.05
+    complaint_bias: float = -0.5
     failure: float = 2.5
     negative: float = 0.45
     positive: float = 0.18
@@ -421,6 +541,7 @@ class CareWeights:
     sentiment_failure: float = 0.7
     sentiment_alpha: float = 6.0
     hostility_scale: float = 2.0
+    negation: float = 0.55
 
 
 @attrs.frozen(kw_only=True)
@@ -448,6 +569,8 @@ class CareClassifier:
     extra_failures: Mapping[str, float] = attrs.field(factory=dict)
     _words: dict[str, _WordInfo] = attrs.field(init=False, repr=False, eq=False)
     _index: dict[str, _Entry] = attrs.field(init=False, repr=False, eq=False)
+    _seen: dict[str, _Token | Literal[False]] = attrs.field(init=False, repr=False, eq=False)
+    _pieces: dict[str, _Piece] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.max_chars, int) or self.max_chars < 1:
@@ -463,10 +586,59 @@ class CareClassifier:
         object.__setattr__(
             self, "_index", _BASE_INDEX if words is _BASE_WORDS else _build_index(words)
         )
+        # Tokens already described: a pure function of the token and the
+        # lexicon, so classifiers with the built-in lexicon share one memory.
+        base = words is _BASE_WORDS
+        object.__setattr__(self, "_seen", _BASE_SEEN if base else {})
+        object.__setattr__(self, "_pieces", _BASE_PIECES if base else {})
+
+    def _token(self, token: str) -> _Token | None:
+        """What ``token`` (lower case) means to the reader."""
+        seen = self._seen
+        known = seen.get(token)
+        if known is not None:
+            return known or None
+        found = describe(token, self._index, self._words)
+        if _rememberable(token):
+            if len(seen) >= MAX_REMEMBERED:
+                seen.clear()
+            seen[token] = found or False
+        return found
+
+    def _piece(self, piece: str) -> _Piece:
+        """The tokens of ``piece`` (lower case, no spaces), their offsets and meanings."""
+        if piece.isalnum():
+            # One word (what [^\W_]+ matches), remembered as a token.
+            entry = self._token(piece)
+            return ((piece,), (0,), (0,), (entry,)) if entry else ((piece,), (0,), (), ())
+        tokens, starts = tokenize(piece)
+        at: list[int] = []
+        meanings: list[_Token] = []
+        for j, token in enumerate(tokens):
+            entry = self._token(token)
+            if entry is not None:
+                at.append(j)
+                meanings.append(entry)
+        parts = (tuple(tokens), tuple(starts), tuple(at), tuple(meanings))
+        if _rememberable(piece) and not (len(tokens) == 1 and tokens[0] == piece):
+            # (A piece that is one token is remembered as that token.)
+            pieces = self._pieces
+            if len(pieces) >= MAX_REMEMBERED:
+                pieces.clear()
+            pieces[piece] = parts
+        return parts
 
     def classify(self, text: str) -> Assessment:
         """Read ``text`` (only its first ``max_chars`` characters) and assess it."""
         return _Reading(self, as_text(text)[: self.max_chars]).assess()
+
+    def _read(self, text: str) -> _Verdict | None:
+        """What :meth:`classify` finds, as a plain tuple (``None``: no tokens).
+
+        For :class:`~socialcx.triage.Triage`, which needs no :class:`Assessment`
+        in between when this is its only classifier.
+        """
+        return _Reading(self, text[: self.max_chars]).read()
 
 
 class _Reading:
@@ -482,14 +654,17 @@ class _Reading:
         "failure_tokens",
         "flags",
         "frustration",
+        "hits",
         "hostility",
         "intents",
-        "matches",
+        "negations",
         "negative",
         "norm",
         "owner",
         "positive",
         "sarcasm",
+        "source",
+        "starts",
         "text",
         "tokens",
         "urgency",
@@ -501,34 +676,68 @@ class _Reading:
     def __init__(self, owner: CareClassifier, text: str) -> None:
         self.owner = owner
         self.w = owner.weights
+        self.source = owner.name
         self.text = text
-        self.norm, self.where = normalize(text)
-        self.matches = list(TOKEN.finditer(self.norm))
-        self.tokens = [m.group() for m in self.matches]
+        norm, self.where = normalize(text)
+        self.norm = norm
+        # Split at spaces, then into tokens: no token spans a space, so these
+        # are the tokens of the whole text. Most pieces are one known token,
+        # found in one look-up (False when it plays no part); the split of
+        # other pieces is remembered too. ``hits``: the tokens that play a part.
+        tokens: list[str] = []
+        starts: list[int] = []
+        hits: list[tuple[int, _Token]] = []
+        add_token = tokens.append
+        add_start = starts.append
+        add_hit = hits.append
+        seen = owner._seen.get
+        remembered = owner._pieces.get
+        at = 0
+        for piece in norm.split(" "):
+            entry = seen(piece)
+            if entry is None:
+                if piece:
+                    piece_tokens, piece_starts, at_hits, piece_hits = remembered(
+                        piece
+                    ) or owner._piece(piece)
+                    if at_hits:
+                        hits += zip(map(len(tokens).__add__, at_hits), piece_hits, strict=True)
+                    tokens += piece_tokens
+                    starts += map(at.__add__, piece_starts)
+            else:
+                if entry:
+                    add_hit((len(tokens), entry))
+                add_token(piece)
+                add_start(at)
+            at += len(piece) + 1
+        self.tokens = tokens
+        self.starts = starts
+        self.hits = hits
         self.flags = 0
         self.cues: list[Cue] = []
         self.consumed: set[int] = set()
         self.failure_tokens: set[int] = set()
         self.intents: dict[int, tuple[int, int]] = {}
-        self.urgency: set[Urgency] = set()
-        if text.isascii():
-            self.caps = _CAPS_ASCII.search(text) is not None
-            self.elongated = _ELONGATED_ASCII.search(self.norm) is not None
-        else:
-            self.caps = _CAPS_RUN.search(text) is not None
-            self.elongated = ELONGATED.search(self.norm) is not None
+        self.urgency = 0
+        self.caps = (_CAPS_ASCII if text.isascii() else _CAPS_RUN).search(text) is not None
+        self.elongated = False
         self.valence = self.positive = self.negative = 0.0
         self.failure = self.frustration = self.sarcasm = self.anger = self.hostility = 0.0
+        self.negations = 0.0
 
     # -- helpers ---------------------------------------------------------
 
     def cue(self, name: str, signal: Signal, start: int, end: int, weight: float = 0.0) -> None:
-        span = (start, end) if self.where is None else original_span(self.where, start, end)
-        self.cues.append(make_cue(name, signal, span, weight, self.owner.name))
+        where = self.where
+        span = (start, end) if where is None else original_span(where, start, end)
+        self.cues.append(_new_tuple(Cue, (name, signal, span, weight, self.source)))
 
     def token_cue(self, name: str, signal: Signal, i: int, weight: float = 0.0) -> None:
-        match = self.matches[i]
-        self.cue(name, signal, match.start(), match.end(), weight)
+        start = self.starts[i]
+        end = start + len(self.tokens[i])
+        where = self.where
+        span = (start, end) if where is None else original_span(where, start, end)
+        self.cues.append(_new_tuple(Cue, (name, signal, span, weight, self.source)))
 
     def add_valence(self, value: float) -> None:
         self.valence += value
@@ -540,8 +749,10 @@ class _Reading:
     def covered(self, first: int, end: int) -> range:
         """Token indices from ``first`` whose tokens end by ``end``."""
         last = first
-        matches = self.matches
-        while last < len(matches) and matches[last].end() <= end:
+        starts = self.starts
+        tokens = self.tokens
+        count = len(tokens)
+        while last < count and starts[last] + len(tokens[last]) <= end:
             last += 1
         return range(first, last)
 
@@ -588,40 +799,38 @@ class _Reading:
     def is_caps(self, i: int) -> bool:
         if not self.caps:
             return False
-        start, end = original_span(self.where, *self.matches[i].span())
+        start = self.starts[i]
+        end = start + len(self.tokens[i])
+        if self.where is not None:
+            start, end = original_span(self.where, start, end)
         raw = self.text[start:end]
         return len(raw) > 1 and raw.isupper()
 
     # -- phrases ---------------------------------------------------------
 
-    def read_phrases(self, gated: list[tuple[int, _Gates]]) -> None:
-        norm = self.norm
-        found: list[tuple[int, int, int, int, float]] = []
+    def match_phrases(self, found: list[_Found], i: int, gates: _Gates) -> None:
+        """Add to ``found`` the phrases in ``gates`` that match at token ``i``."""
+        anywhere, by_next = gates
         tokens = self.tokens
-        last = len(tokens) - 1
-        for i, (anywhere, by_next) in gated:
-            if by_next and i < last:
-                following = tokens[i + 1]
-                if following[0] in _DIGITS:
-                    following = "<num>"
-                entries = by_next.get(following)
-                if entries is not None:
-                    entries = anywhere + entries if anywhere else entries
-                elif not anywhere:
-                    continue
-                else:
-                    entries = anywhere
-            elif anywhere:
+        if by_next and i + 1 < len(tokens):
+            following = tokens[i + 1]
+            entries = by_next.get("<num>" if following[0] in _DIGITS else following)
+            if entries is None:
                 entries = anywhere
-            else:
-                continue
-            start = self.matches[i].start()
+            elif anywhere:
+                entries = anywhere + entries
+        else:
+            entries = anywhere
+        if entries:
+            norm = self.norm
+            start = self.starts[i]
             for pattern, kind, weight in entries:
                 match = pattern.match(norm, start)
                 if match is not None:
                     found.append((kind, i, start, match.end(), weight))
-        if not found:
-            return
+
+    def read_phrases(self, found: list[_Found]) -> None:
+        """Apply the phrases found, by kind, each word claimed by one phrase at most."""
         found.sort()
         consumed = self.consumed
         for kind, i, start, end, weight in found:
@@ -629,7 +838,7 @@ class _Reading:
                 self.note(kind, start, end)
                 continue
             span = self.covered(i, end)
-            if any(j in consumed for j in span):
+            if not consumed.isdisjoint(span):
                 continue
             if kind == _FAILURE:
                 self.failure_tokens.update(span)
@@ -638,11 +847,20 @@ class _Reading:
             consumed.update(span)
             self.apply(kind, i, start, end, weight)
 
+    def read_negators(self, negators: list[int]) -> None:
+        """Negations outside the phrases read ("didn't", "never", "no one"): complaints deny."""
+        consumed = self.consumed
+        weight = self.w.negation
+        for i in negators:
+            if i not in consumed:
+                self.negations += weight
+                self.token_cue("negative_phrasing", Signal.COMPLAINT, i, weight)
+
     def note(self, kind: int, start: int, end: int) -> None:
         urgency = _URGENCY_OF.get(kind)
         if urgency is not None:
-            self.urgency.add(urgency)
-            self.cue(urgency.value, Signal.URGENCY, start, end)
+            self.urgency |= urgency[1]
+            self.cue(urgency[2], Signal.URGENCY, start, end)
         elif kind not in self.intents:
             self.intents[kind] = (start, end)
 
@@ -662,7 +880,7 @@ class _Reading:
         elif kind == _THREAT:
             self.hostility += weight
             self.cue("threat", Signal.HOSTILITY, start, end, weight)
-            self.urgency.add(Urgency.SAFETY)
+            self.urgency |= _SAFETY_BIT
             self.cue("threat", Signal.URGENCY, start, end)
         elif kind == _HARASSMENT:
             self.hostility += weight
@@ -691,15 +909,12 @@ class _Reading:
         self.cue("shouting", Signal.COMPLAINT, 0, len(self.norm), 1.0)
         return True
 
-    def read_words(self, scored: list[tuple[int, _WordInfo]], shouting: bool) -> None:
-        tokens = self.tokens
-        contrast_at = -1
-        if self.flags & _HAS_CONTRAST:
-            for i, token in enumerate(tokens):
-                if token in _CONTRAST:
-                    contrast_at = i
+    def read_words(
+        self, scored: list[tuple[int, _WordInfo]], shouting: bool, contrast_at: int
+    ) -> None:
+        consumed = self.consumed
         for i, info in scored:
-            if i in self.consumed:
+            if i in consumed:
                 continue
             valence, failure, frustration, hostile = info
             if hostile is not None:
@@ -727,21 +942,24 @@ class _Reading:
 
     def read_valence(self, i: int, value: float, shouting: bool, contrast_at: int) -> None:
         token = self.tokens[i]
+        flags = self.flags
         name = "lexicon"
-        factor, modifier = self.scale(i) if token[0].isalpha() else (1.0, -1)
-        start, end = self.matches[i].span()
-        if modifier >= 0 and factor != 1.0:
-            name = "intensifier" if factor > 1.0 else "diminisher"
-            start = self.matches[modifier].start()
-        value *= factor
+        start = self.starts[i]
+        end = start + len(token)
         if token[0].isalpha():
-            if not shouting and self.is_caps(i):
+            if flags & _HAS_MODIFIER:
+                factor, modifier = self.scale(i)
+                if modifier >= 0 and factor != 1.0:
+                    name = "intensifier" if factor > 1.0 else "diminisher"
+                    start = self.starts[modifier]
+                value *= factor
+            if self.caps and not shouting and self.is_caps(i):
                 value *= 1.3
                 name = "caps"
-            if ELONGATED.search(token):
+            if self.elongated and ELONGATED.search(token):
                 value *= 1.2
                 name = "elongation"
-        if self.negated(i):
+        if flags & _HAS_NEGATOR and self.negated(i):
             value = -value * (0.75 if value > 0 else 0.4)
             name = "negation"
             start = self.negation_start(i)
@@ -751,13 +969,17 @@ class _Reading:
             name = "sarcasm"
         if contrast_at >= 0:
             value *= 0.5 if i < contrast_at else 1.5
-        if value > 0 and self.hypothetical(i):
+        if value > 0 and flags & _HAS_IF and self.hypothetical(i):
             value *= 0.4
         if token in _ANGRY:
             self.anger += 0.7
         signal = Signal.COMPLAINT if name == "sarcasm" else Signal.SENTIMENT
         self.cue(name, signal, start, end, value)
-        self.add_valence(value)
+        self.valence += value
+        if value > 0:
+            self.positive += value
+        else:
+            self.negative -= value
 
     def hypothetical(self, i: int) -> bool:
         """Whether the word sits in an "if" clause ("if you can fix it, all will be good")."""
@@ -776,8 +998,8 @@ class _Reading:
         for j in range(i - 1, max(-1, i - 4), -1):
             token = self.tokens[j]
             if token in _NEGATORS or token.endswith("n't"):
-                return self.matches[j].start()
-        return self.matches[i].start()
+                return self.starts[j]
+        return self.starts[i]
 
     def sarcastic_opener(self, i: int) -> bool:
         """A compliment that opens its sentence and is followed there by a failure."""
@@ -818,9 +1040,27 @@ class _Reading:
 
     def read_directed_negative(self, i: int, valence: float) -> None:
         """A strongly negative word aimed at someone ("you are useless") is an insult too."""
-        if valence <= -2.2 and self.directed(i):
+        if valence <= -3.0 and self.said_of_someone(i):
+            self.hostility += 1.4
+            self.token_cue("directed_insult", Signal.HOSTILITY, i, 1.4)
+        elif valence <= -2.2 and self.directed(i):
             self.hostility += 0.8
             self.token_cue("directed_insult", Signal.HOSTILITY, i, 0.8)
+
+    def said_of_someone(self, i: int) -> bool:
+        """Whether the word at ``i`` is said of someone: "you are pathetic", "he's a joke"."""
+        if not self.flags & _HAS_PERSON:
+            return False
+        tokens = self.tokens
+        j = i - 1
+        while j >= 0 and tokens[j] in _ASIDES:
+            j -= 1
+        if j < 0:
+            return False
+        token = tokens[j]
+        if token in _PERSON_IS or token in _YOU_ARE:
+            return True
+        return token in _COPULAS and j > 0 and (tokens[j - 1] in _PEOPLE or tokens[j - 1] in _YOU)
 
     def directed(self, i: int) -> bool:
         """Whether the word at ``i`` is aimed at someone.
@@ -839,54 +1079,6 @@ class _Reading:
             if token in _COPULAS and j > 0 and tokens[j - 1] in _PEOPLE:
                 return True
         return False
-
-    def read_hashtags(self) -> list[tuple[int, _WordInfo]]:
-        words = self.owner._words
-        index = self.owner._index
-        scored: list[tuple[int, _WordInfo]] = []
-        for i, token in enumerate(self.tokens):
-            if token[0] != "#" or len(token) < 2 or token in index:
-                continue
-            tag = token[1:].replace("_", "")
-            info = words.get(tag)
-            if info is not None:
-                scored.append((i, info))
-            elif _COMPLAINT_TAG_RE.search(tag):
-                self.failure += 1.5
-                self.failure_tokens.add(i)
-                self.add_valence(-1.5)
-                self.token_cue("complaint_hashtag", Signal.COMPLAINT, i, -1.5)
-            elif _PRAISE_TAG_RE.search(tag):
-                self.add_valence(1.5)
-                self.token_cue("praise_hashtag", Signal.SENTIMENT, i, 1.5)
-            else:
-                for cut in range(len(tag) - 1, 3, -1):
-                    info = words.get(tag[:cut])
-                    if info is not None and info[0] is not None:
-                        scored.append((i, info))
-                        break
-        return scored
-
-    def read_possessives(self) -> list[tuple[int, _WordInfo]]:
-        words = self.owner._words
-        scored: list[tuple[int, _WordInfo]] = []
-        for i, token in enumerate(self.tokens):
-            if token.endswith("'s") and token not in words:
-                info = words.get(token[:-2])
-                if info is not None:
-                    scored.append((i, info))
-        return scored
-
-    def read_elongated(self) -> list[tuple[int, _WordInfo]]:
-        words = self.owner._words
-        scored: list[tuple[int, _WordInfo]] = []
-        for i, token in enumerate(self.tokens):
-            if token in words or not ELONGATED.search(token):
-                continue
-            info = words.get(squeeze(token, 2)) or words.get(squeeze(token, 1))
-            if info is not None:
-                scored.append((i, info))
-        return scored
 
     # -- intent ----------------------------------------------------------
 
@@ -943,95 +1135,160 @@ class _Reading:
     # -- the verdict -----------------------------------------------------
 
     def assess(self) -> Assessment:
+        found = self.read()
+        if found is None:
+            return _NOTHING
+        sentiment, complaint, hostility, intent, urgency, cues, language = found
+        return Assessment(
+            language=language or None,
+            sentiment=sentiment,
+            complaint=complaint,
+            hostility=hostility,
+            intent=intent,
+            urgency=urgency,
+            cues=tuple(cues),
+        )
+
+    def read(self) -> _Verdict | None:
+        """The verdict, or ``None`` for a text without tokens."""
         tokens = self.tokens
         if not tokens:
-            return _NOTHING
-        index = self.owner._index
-        hits = [(i, e) for i, t in enumerate(tokens) if (e := index.get(t)) is not None]
-        present = set(tokens)
+            return None
         norm = self.norm
-        self.flags = (
-            (_HAS_NEGATOR if not _NEGATORS.isdisjoint(present) or "n't" in norm else 0)
-            | (_HAS_MODIFIER if self.elongated or not _MODIFIERS.isdisjoint(present) else 0)
-            | (_HAS_PERSON if not _PERSONS.isdisjoint(present) else 0)
-            | (_HAS_IF if "if" in present else 0)
-            | (_HAS_CONTRAST if not _CONTRAST.isdisjoint(present) else 0)
-        )
-        gated = [(i, e[0]) for i, e in hits if e[0] is not None]
-        scored = [(i, e[1]) for i, e in hits if e[1] is not None]
-        if _HAS_DIGIT.search(norm):
-            number_gates = _GATES["<num>"]
-            gated.extend((i, number_gates) for i, t in enumerate(tokens) if t[0] in _DIGITS)
-        if gated:
-            self.read_phrases(gated)
-        if "#" in norm:
-            scored.extend(self.read_hashtags())
-        if self.elongated:
-            scored.extend(self.read_elongated())
+        flags = _HAS_NEGATOR if "n't" in norm else 0
+        scored: list[tuple[int, _WordInfo]] = []
+        tags: list[tuple[int, int]] = []
+        found: list[_Found] = []
+        negators: list[int] = []
+        contrast_at = -1  # the last "but"
+        starts = self.starts
+        following_at = len(tokens) - 1
+        for i, (gates, infos, bits, tag) in self.hits:
+            if bits:
+                flags |= bits
+                if bits & _HAS_NEGATOR:
+                    negators.append(i)
+                if bits & _HAS_CONTRAST:
+                    contrast_at = i
+                if bits & _NUMBER_BIT:
+                    if gates is not None:
+                        self.match_phrases(found, i, gates)
+                    gates = _NUMBER_GATES
+            if gates is not None:
+                # match_phrases, inline: most tokens here start no phrase after all.
+                anywhere, by_next = gates
+                if by_next and i < following_at:
+                    following = tokens[i + 1]
+                    entries = by_next.get("<num>" if following[0] in _DIGITS else following)
+                    if entries is None:
+                        entries = anywhere
+                    elif anywhere:
+                        entries = anywhere + entries
+                else:
+                    entries = anywhere
+                if entries:
+                    start = starts[i]
+                    for pattern, kind, weight in entries:
+                        match = pattern.match(norm, start)
+                        if match is not None:
+                            found.append((kind, i, start, match.end(), weight))
+            if infos:
+                if len(infos) == 1:
+                    scored.append((i, infos[0]))
+                else:
+                    scored.extend([(i, info) for info in infos])
+            if tag:
+                tags.append((i, tag))
+        if flags & _ELONGATED_BIT:
+            self.elongated = True
+            flags |= _HAS_MODIFIER
+        self.flags = flags
+        if found:
+            self.read_phrases(found)
+        if negators:
+            self.read_negators(negators)
+        for i, tag in tags:
+            if tag == _COMPLAINT_TAG:
+                self.failure += 1.5
+                self.failure_tokens.add(i)
+                self.add_valence(-1.5)
+                self.token_cue("complaint_hashtag", Signal.COMPLAINT, i, -1.5)
+            else:
+                self.add_valence(1.5)
+                self.token_cue("praise_hashtag", Signal.SENTIMENT, i, 1.5)
         if "*" in norm or "$" in norm:
             for match in _MASKED.finditer(norm):
                 self.hostility += 2.2
                 self.cue("profanity", Signal.HOSTILITY, match.start(), match.end(), 2.2)
-        if "'s" in norm:
-            scored.extend(self.read_possessives())
-        shouting = self.shouting()
+        shouting = self.shouting() if self.caps else False
         if scored:
-            scored.sort(key=_first)
-            self.read_words(scored, shouting)
+            self.read_words(scored, shouting, contrast_at)
         w = self.w
-        for mark in ("?!", "!?", "??"):
-            at = norm.find(mark)
-            if at >= 0:
-                self.anger += 0.5
-                self.cue("exasperation", Signal.COMPLAINT, at, at + 2, 0.5)
-                break
+        if "?" in norm:
+            for mark in ("?!", "!?", "??"):
+                at = norm.find(mark)
+                if at >= 0:
+                    self.anger += 0.5
+                    self.cue("exasperation", Signal.COMPLAINT, at, at + 2, 0.5)
+                    break
         failure = self.failure
         if failure and (self.is_inquiry() or self.grateful()):
             failure *= w.inquiry
         urgency = self.urgency
         if urgency:
             failure += w.urgency * (
-                (Urgency.CHURN in urgency)
-                + (Urgency.LEGAL in urgency)
-                + 0.5 * (Urgency.TIME in urgency)
-                + 0.5 * (Urgency.SAFETY in urgency)
+                (urgency & _CHURN_BIT != 0)
+                + (urgency & _LEGAL_BIT != 0)
+                + 0.5 * (urgency & _TIME_BIT != 0)
+                + 0.5 * (urgency & _SAFETY_BIT != 0)
             )
         valence = self.valence
-        exclaim = norm.count("!")
-        if valence and exclaim:
-            valence += math.copysign(min(exclaim, 4) * 0.3, valence)
+        if valence and "!" in norm:
+            valence += math.copysign(min(norm.count("!"), 4) * 0.3, valence)
         sentiment = valence / math.sqrt(valence * valence + w.sentiment_alpha)
-        evidence = failure + self.negative + self.sarcasm + self.anger
-        frustration = self.frustration if evidence > 0 else 0.5 * self.frustration
-        complaint = _sigmoid(
+        negative = self.negative
+        sarcasm = self.sarcasm
+        anger = self.anger
+        frustration = self.frustration
+        if not failure + negative + sarcasm + anger > 0:
+            frustration *= 0.5
+        x = (
             w.complaint_bias
             + w.failure * failure
-            + w.negative * self.negative
+            + w.negative * negative
             - w.positive * self.positive
             + w.frustration * frustration
-            + w.sarcasm * self.sarcasm
-            + w.anger * self.anger
+            + w.sarcasm * sarcasm
+            + w.anger * anger
             + w.hostility * self.hostility
+            + self.negations
         )
+        x = 30.0 if not x <= 30.0 else -30.0 if x < -30.0 else x  # (NaN too)
+        complaint = 1.0 / (1.0 + math.exp(-x))
         hostility = 1.0 - math.exp(-self.hostility / w.hostility_scale)
         intent = self.intent(complaint, sentiment)
-        return Assessment(
-            language=guess_from_words(present, norm),
-            sentiment=round(clamp(sentiment, -1.0, 1.0), 4),
-            complaint=round(clamp(complaint), 4),
-            hostility=round(clamp(hostility), 4),
-            intent=intent,
-            urgency=frozenset(self.urgency),
-            cues=tuple(self.cues),
+        if not (-1.0 <= sentiment <= 1.0 and 0.0 <= complaint <= 1.0 and 0.0 <= hostility <= 1.0):
+            # Only odd weights (infinite, NaN) get here.
+            sentiment = clamp(sentiment, -1.0, 1.0)
+            complaint = clamp(complaint)
+            hostility = clamp(hostility)
+        return (
+            round(sentiment, 4),
+            round(complaint, 4),
+            round(hostility, 4),
+            intent,
+            _URGENCY_SETS[urgency],
+            self.cues,
+            guess_for_reader(tokens, norm),
         )
 
 
+# A phrase found: (kind, token index, start, end, weight).
+_Found = tuple[int, int, int, int, float]
+
+# What a reading finds: sentiment, complaint, hostility, intent, urgency, cues,
+# language (see guess_for_reader: a tag, None, or UNSURE).
+_Verdict = tuple[float, float, float, Intent, frozenset[Urgency], list[Cue], str | None]
+
+_new_tuple = tuple.__new__
 _NOTHING = Assessment(sentiment=0.0, complaint=0.0, hostility=0.0, intent=Intent.OTHER)
-
-
-def _first(item: tuple[int, object]) -> int:
-    return item[0]
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))

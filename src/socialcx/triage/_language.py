@@ -7,7 +7,7 @@ to pick a queue; it abstains (``None``) rather than guess on little evidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Set as AbstractSet
+from collections.abc import Collection
 
 from socialcx.triage._lexicon import LANGUAGE_WORDS
 
@@ -27,6 +27,19 @@ _SCRIPTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[\u0400-\u04ff]"), "ru"),
     (re.compile(r"[\u4e00-\u9fff]"), "zh"),
 )
+
+_LANGUAGES = tuple(LANGUAGE_WORDS)
+_ALL_WORDS = frozenset().union(*LANGUAGE_WORDS.values())
+#: For each function word, a one in the byte of every language using it (the
+#: first language in the lowest byte).
+_PACKED = {
+    word: sum(
+        1 << (8 * at) for at, language in enumerate(_LANGUAGES) if word in LANGUAGE_WORDS[language]
+    )
+    for word in _ALL_WORDS
+}
+# A byte per language holds its count: no vocabulary may reach 256 words.
+assert all(len(words) < 256 for words in LANGUAGE_WORDS.values())
 
 #: Characters of a text the guess looks at.
 MAX_LANGUAGE_CHARS = 1_000
@@ -56,30 +69,67 @@ def guess_language(text: str) -> str | None:
     if not isinstance(text, str) or not text:
         return None
     sample = text[:MAX_LANGUAGE_CHARS].lower()
-    words = set(sample.replace(",", " ").replace(".", " ").replace("!", " ").split())
-    return guess_from_words(words, sample)
+    words = sample.replace(",", " ").replace(".", " ").replace("!", " ").split()
+    return guess_from_tokens(words, sample)
 
 
-def guess_from_words(distinct: AbstractSet[str], sample: str) -> str | None:
-    """The guess of :func:`guess_language` from a text's distinct lower-case words.
+def guess_from_tokens(
+    tokens: Collection[str], sample: str, *, distinct: int | None = None
+) -> str | None:
+    """The guess of :func:`guess_language` from a text's lower-case tokens.
 
     Args:
-        distinct: The distinct words of the text, lower case.
+        tokens: The words (and other tokens) of the text, lower case, repeats allowed.
         sample: The (lower-cased) text itself, for its script.
+        distinct: How many distinct tokens there are, when known.
     """
-    if not sample.isascii():
+    if not sample.isascii() and _NON_LATIN.search(sample, 0, MAX_LANGUAGE_CHARS):
+        # (Links and handles are dropped first; without letters outside the
+        # Latin script there is nothing to drop them from.)
         script = _script(_URLS_AND_HANDLES.sub(" ", sample[:MAX_LANGUAGE_CHARS]))
         if script is not None:
             return script
-    if len(distinct) < 2:
+    common = _ALL_WORDS.intersection(tokens)
+    if len(common) < 2:
         return None
-    best, top, runner_up = "", 0, 0
-    for language, vocabulary in LANGUAGE_WORDS.items():
-        score = len(distinct & vocabulary)
-        if score > top:
-            best, top, runner_up = language, score, top
-        elif score > runner_up:
-            runner_up = score
-    if top < 2 or top <= runner_up or top < 0.15 * len(distinct):
+    # Each function word adds one to the count of every language using it.
+    packed = sum(map(_PACKED.__getitem__, common))
+    scores = packed.to_bytes(len(_LANGUAGES), "little")
+    top = max(scores)
+    if top < 2 or scores.count(top) > 1:
         return None
-    return best
+    if top < 0.15 * len(tokens):
+        if distinct is None:
+            distinct = len(set(tokens))
+        if top < 0.15 * distinct:
+            return None
+    return _LANGUAGES[scores.index(top)]
+
+
+#: What :func:`guess_for_reader` gives when it has no guess but
+#: :func:`guess_language`, which splits words more crudely, might have one.
+UNSURE = ""
+
+
+def guess_for_reader(tokens: Collection[str], norm: str) -> str | None:
+    """:func:`guess_from_tokens`, saying whether :func:`guess_language` could do better.
+
+    Returns:
+        A language; ``None`` when ``guess_language(norm)`` finds none either
+        (plain ASCII text of at most :data:`MAX_LANGUAGE_CHARS` characters
+        without links, where fewer than two of the tokens are function words:
+        every function word ``guess_language`` splits out is one of the
+        tokens); else :data:`UNSURE`.
+    """
+    found = guess_from_tokens(tokens, norm)
+    if found is not None:
+        return found
+    if (
+        norm.isascii()
+        and len(norm) <= MAX_LANGUAGE_CHARS
+        and "://" not in norm
+        and "www." not in norm
+        and len(_ALL_WORDS.intersection(tokens)) < 2
+    ):
+        return None
+    return UNSURE

@@ -107,6 +107,7 @@ NEGATIVE: dict[str, float] = _weighted(
         unreturned annoyingly frustratingly sadder saddest angrier weak bummer
         unimpressed underwhelmed underwhelming impolite overcrowded
         concern concerned concerning doubt doubtful unfair unjust excuse excuses
+        half-baked
         """,
         -1.2: """
         slow slower slowest long longer later lately unfortunately
@@ -136,7 +137,7 @@ SERVICE_FAILURE: dict[str, float] = _weighted(
         vouchers waited waiting queued rebook rebooked rebooking missed dropped
         error errors bug bugs rerouted wasted waste wasting denied refused
         rejected declined suspended blocked hacked unauthorized leaking leak
-        expired stale bounced bouncing
+        expired stale bounced bouncing stole jammed
         """,
     }
 )
@@ -167,12 +168,13 @@ FAILURE_PHRASES: tuple[str, ...] = (
     r"no (?:reply|replies|response|answer|answers|update|updates|info|information|help|"
     r"call ?back|communication|explanation|apology|refund|compensation|service|signal|power|"
     r"internet|wifi|wi-fi|connection|food|water|announcement|announcements|options|option|"
-    r"sympathy|clue|idea|ventilation|air|heat|a/c|ac|seats|"
+    r"sympathy|clue|idea|ventilation|air|heat|a/c|ac|seats|confirmation|return call|excuse|"
     r"one (?:answers|answered|is answering|"
     r"replied|responded|called|cares|knows|helped|showed)|customer service|notice|notification|"
     r"way to (?:reach|contact|get)|luggage|bags?)",
     r"(?:never|nobody|noone) (?:answers?|answered|replie[sd]|reply|respond(?:s|ed)?|called|calls|"
-    r"got back|gets back|showed up|arrived|came|received|heard back|cares|helps|helped|knows|"
+    r"got back|gets back|showed up|arrived|arrives|came|comes|received|heard back|cares|helps|"
+    r"helped|knows|"
     r"loads|loaded|works|worked|opens|connects|goes through|went through|updates|updated)",
     r"(?:refuse|refused|refuses|refusing) to",
     r"(?:and counting|hold times?|wait times?)",
@@ -191,7 +193,8 @@ FAILURE_PHRASES: tuple[str, ...] = (
     r"about |another )?(?:\d+|an?|two|three|four|five|six|several|many|hours|days|forever)"
     r" ?(?:hours?|hrs?|h|minutes?|mins?|days?|weeks?|months?)?",
     r"\d+(?:st|nd|rd|th)? ?(?:hours?|hrs?|days?|weeks?|mins?|minutes?) (?:late|delay|delayed|"
-    r"on hold|waiting|later|wait|and counting|on the (?:phone|tarmac|plane|runway))",
+    r"on hold|waiting|later|wait|and counting|and still|now|so far|"
+    r"on the (?:phone|tarmac|plane|runway))",
     r"(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth|another) (?:time|call|email|attempt|try|"
     r"delay|flight|day)s?",
     r"(?:doesn'?t|does not|don'?t|do not|didn'?t|did not|isn'?t|is not|not|won'?t|will not|"
@@ -200,7 +203,8 @@ FAILURE_PHRASES: tuple[str, ...] = (
     r"responding|answer|answering|help|helping|helpful|care|refund|fix|fixed|resolved|"
     r"get through|reach|log ?in|sign ?in|book|check ?in|board|deliver|delivered|received|"
     r"receive|honou?r|accept|available|open|apologi[sz]e|acceptable|ok|okay|good enough|exist|"
-    r"fair|right|cool|happy|impressed|pleased|satisfied|a good|the first time)",
+    r"fair|right|cool|happy|impressed|pleased|satisfied|a good|the first time|go through|"
+    r"let (?:me|us))",
     r"(?:worst|terrible|horrible|awful|bad|poor|no|zero|pathetic|lousy|crappy|shitty|rude|"
     r"unhelpful|slow) (?:customer |client )?(?:service|support|care|experience|communication|"
     r"airline|company|staff|agent|agents|employees?|crew|attendants?|rep|reps|people)",
@@ -235,6 +239,16 @@ FAILURE_PHRASES: tuple[str, ...] = (
     r"stranded|ignored|bumped|messed)",
     r"(?:has|have|had|was|were|got|been|being|is|are|keeps? getting) (?:been )?(?:delayed|"
     r"cancelled|canceled|lost|damaged|stranded|bumped|overbooked|diverted|stuck)",
+    r"where (?:is|are|'s|the hell is|the heck is) (?:my|our) (?:bags?|luggage|baggage|suitcases?|"
+    r"refund|money|order|package|parcel|delivery|item|stuff|stroller|car ?seat|compensation|"
+    r"voucher|reimbursement)",
+    r"(?:pick|answer) up (?:the|your|a) phones?",
+    r"answer (?:the|your) (?:phones?|emails?|dms?|messages?|calls?)",
+    r"hire more (?:people|staff|agents|employees|reps|workers|crew)",
+    r"(?:sitting|sat|stuck|waiting|parked|held) on the (?:tarmac|runway)",
+    r"(?:your|ur|their|the airline'?s|the company'?s) fault",
+    r"leaves? (?:a lot|much|something|a great deal) to be desired",
+    r"what'?s the (?:point|problem|hold ?up|holdup|delay)",
 )
 
 #: Frustration: exasperated questions; like the frustration words, they count
@@ -248,7 +262,8 @@ FRUSTRATION_PHRASES: tuple[str, ...] = (
     r"joking)",
     r"(?:yet|once) again",
     r"(?:as usual|every time|every single time|each time|all the time|over and over)",
-    r"(?:what|wth|wtf|where) (?:is|was|'s|is going on|the hell)",
+    r"(?:what|where) (?:is going on|the hell|the heck|on earth)",
+    r"(?:wth|wtf) (?:is|was|'s)",
     r"(?:what'?s|whats) (?:going on|up with|the (?:deal|problem|holdup|hold up))",
     r"(?:how|why) (?:hard|difficult) (?:is|can) it",
     r"(?:come on|c'mon|cmon)",
@@ -268,6 +283,18 @@ FRUSTRATION_PHRASES: tuple[str, ...] = (
     r"hire|figure|step up|improve|learn|sort|do better|be)",
     r"do something",
     r"(?:not|no) (?:one|a single) (?:bag|person|agent|email|call|update|word|answer)",
+    r"(?:should(?:n'?t| not)|shouldnt) (?:have|need) to",
+    r"(?:that'?s|thats|that is|this is|it'?s|is|was) (?:not|no) (?:an|a|the) (?:answer|solution|"
+    r"excuse|option)",
+    r"not what (?:i|we) (?:was|were|am|are) (?:told|promised|paid for|expecting)",
+    r"what good is",
+    r"(?:would(?:'ve| have)|woulda) been (?:nice|good|helpful|great)",
+    r"(?:you'?re|you are|ur|this is|it'?s) killing me",
+    r"(?:get|reach|want|need) (?:a |an )?(?:human|real person|live person|actual person|"
+    r"human being)",
+    r"how (?:long|much longer) (?:do|does|did|will|is|are|should|must|until|till|before)",
+    r"(?:speak|talk) (?:to|with) (?:a |an |your |the )?(?:manager|supervisor|real person|human|"
+    r"live person|actual person|someone in charge)",
 )
 
 #: Cheap sarcasm: a compliment wrapped around a failure.
@@ -361,6 +388,15 @@ HARASSMENT_PHRASES: tuple[str, ...] = (
     r"(?:fuck|fck|fuk) (?:you|u|off|this|that|them|your|ur|him|her)",
     r"suck my",
     r"delete your account",
+    r"(?:piece|pile|bag|sack) of (?:shit|crap|garbage|trash|filth|dirt|💩)",
+    r"nut (?:job|case)s?",
+    r"half a brain",
+    r"sons? of (?:a )?(?:bitch|bitches|whore)",
+    r"(?:kiss|kiss my|lick my) ass",
+    r"eat (?:shit|a dick|dirt)",
+    r"up yours",
+    r"drop dead",
+    r"bite me",
 )
 
 #: Requests: the customer asks the brand to do something.
@@ -485,6 +521,7 @@ CHURN_PHRASES: tuple[str, ...] = (
     r"never (?:again|fly|flying|use|using|buy|buying|shop|shopping|book|booking|order|ordering|"
     r"choose|choosing|recommend|recommending|coming back|return|returning|stay|staying)",
     r"(?:take|taking|took) (?:my|our) (?:business|money|custom) (?:elsewhere|somewhere else)",
+    r"(?:lose|losing|lost) (?:my|our) (?:business|custom|loyalty)",
     r"(?:lost|losing|you'?ve lost|you have lost) (?:a|me as a|another|one more|my|a loyal) "
     r"(?:customer|client|flyer|passenger|member)",
     r"(?:won'?t|will not|never) be (?:back|returning|flying|using|shopping|booking|ordering|"
@@ -557,7 +594,8 @@ INTENSIFIERS: dict[str, float] = _weighted(
         1.35: """
         very so really super such too truly highly deeply majorly quite
         especially particularly exceptionally remarkably terribly awfully
-        freaking fricking frickin effing bloody damn darn fucking friggin
+        freaking freakin fricking frickin effing bloody damn darn fucking fuckin friggin
+        frigging fkn fking fcking
         most entirely
         """,
     }
@@ -593,6 +631,8 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
         moronic imbecile imbeciles cretin stfu gtfo kys loser losers pedophile
         pedophiles paedophile paedophiles rapist rapists libtard libtards
         conservatard conservatards cuck cucks slag
+        shitstain shitbag dumbfuck fuckface fuckwit fuckhead asswipe jackoff jerkoff
+        numbnuts dickwad dumbshit shitface bellend knobhead gfy pussies shitting
         """,
         1.6: """
         stupid stupidity dumb dumber dumbest bimbo demonrat demonrats
@@ -603,13 +643,20 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
         cowards hypocrite hypocrites traitor traitors treasonous idiocy nutjob
         nutcase lunatic lunatics psycho psychos wacko wackos looney loony deviant
         deviants narcissist crook crooks racist racists bigot bigots filth hag
-        bollocks bugger prat pillock brat brats wtf
+        bollocks bugger prat pillock brat brats
+        dimwit dimwits nitwit nitwits halfwit halfwits dunce dunces numbskull
+        numbskulls bonehead boneheads blockhead airhead airheads doofus buffoon
+        buffoons nincompoop ignoramus degenerate degenerates parasite parasites
+        vermin swine scoundrel scoundrels sleazebag sleazeball slimeball dirtbag
+        dirtbags turd turds weirdo freak freaks maniac maniacs sociopath psychopath
+        phony phonies charlatan charlatans fraudster fraudsters bozo bozos goon goons
+        bully bullies butthead buttheads brainless braindead
         """,
         1.0: """
         crap crappy damn damned goddamn hell sucks suck sucker suckers garbage
         rubbish incompetent pathetic disgusting despicable ignorant ignorance
         worthless hopeless nazi nazis fascist fascists evil crooked filthy sexist
-        snowflake snowflakes sheeple muppet numpty git
+        snowflake snowflakes sheeple muppet numpty git wtf
         """,
     }
 )
@@ -670,7 +717,15 @@ EMOJI: dict[str, float] = {
 }
 
 #: Emoji that are hostile in themselves.
-HOSTILE_EMOJI: dict[str, float] = {"🖕": 2.5, "🤬": 1.0, "🔪": 1.0, "🔫": 1.0, "💀": 0.3}
+HOSTILE_EMOJI: dict[str, float] = {
+    "🖕": 2.5,
+    "🤬": 1.0,
+    "🔪": 1.0,
+    "🔫": 1.0,
+    "💀": 0.3,
+    "💩": 1.0,
+    "🤡": 1.0,
+}
 
 #: Angry emoji and emoticons: evidence of a complaint.
 ANGRY_SYMBOLS: frozenset[str] = frozenset(["😠", "😡", "🤬", "😤", "👿", "💢", ">:(", ">:-(", ":@"])

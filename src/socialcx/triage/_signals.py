@@ -115,16 +115,6 @@ class Cue(NamedTuple):
         return text[self.span[0] : self.span[1]]
 
 
-def make_cue(
-    name: str, signal: Signal, span: tuple[int, int] | None, weight: float, source: str
-) -> Cue:
-    """A :class:`Cue` from positional values, without keyword handling (fast path)."""
-    return _new_tuple(Cue, (name, signal, span, weight, source))
-
-
-_new_tuple = tuple.__new__
-
-
 @attrs.frozen(kw_only=True)
 class Assessment:
     """What one classifier says about one text; ``None`` means "no opinion".
@@ -251,6 +241,64 @@ class Signals:
         """The cues that fed ``signal``."""
         wanted = Signal(signal)
         return tuple(cue for cue in self.cues if cue.signal is wanted)
+
+
+def _setter(name: str) -> Any:
+    """The slot's own setter: what attrs' ``__init__`` ends up calling for a field."""
+    return Signals.__dict__[name].__set__
+
+
+_set_sentiment = _setter("sentiment")
+_set_polarity = _setter("polarity")
+_set_complaint = _setter("complaint")
+_set_complaint_score = _setter("complaint_score")
+_set_hostile = _setter("hostile")
+_set_hostility_score = _setter("hostility_score")
+_set_intent = _setter("intent")
+_set_urgency = _setter("urgency")
+_set_private_data = _setter("private_data")
+_set_language = _setter("language")
+_set_reach = _setter("reach")
+_set_high_reach = _setter("high_reach")
+_set_cues = _setter("cues")
+_new_object = object.__new__
+
+
+def trusted_signals(
+    sentiment: float,
+    polarity: Polarity,
+    complaint: bool,
+    complaint_score: float,
+    hostile: bool,
+    hostility_score: float,
+    intent: Intent,
+    urgency: frozenset[Urgency],
+    private_data: tuple[PrivateData, ...],
+    language: str | None,
+    reach: float,
+    high_reach: bool,
+    cues: tuple[Cue, ...],
+) -> Signals:
+    """:class:`Signals` from values already known to be valid, without checking them again.
+
+    For :class:`~socialcx.triage.Triage`'s hot path: every value must already
+    be of the field's type and in its range.
+    """
+    signals: Signals = _new_object(Signals)
+    _set_sentiment(signals, sentiment)
+    _set_polarity(signals, polarity)
+    _set_complaint(signals, complaint)
+    _set_complaint_score(signals, complaint_score)
+    _set_hostile(signals, hostile)
+    _set_hostility_score(signals, hostility_score)
+    _set_intent(signals, intent)
+    _set_urgency(signals, urgency)
+    _set_private_data(signals, private_data)
+    _set_language(signals, language)
+    _set_reach(signals, reach)
+    _set_high_reach(signals, high_reach)
+    _set_cues(signals, cues)
+    return signals
 
 
 #: The label sets seen so far, each kept once (bounded).

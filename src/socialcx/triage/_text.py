@@ -12,6 +12,7 @@ words and match nothing.
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 #: Invisible characters (zero-width, soft hyphen, bidi controls, byte-order mark).
 INVISIBLE = frozenset(
@@ -33,6 +34,8 @@ TOKEN = re.compile(
     r"|[!?]+|\.\.+|\u2026|[.,;:()\"]"
     rf"|[{_EMOJI_RANGES}]"
 )
+# TOKEN as a separator, kept in the result; no token starts with a space.
+_SPLIT = re.compile(rf"(?=\S)({TOKEN.pattern})")
 ELONGATED = re.compile(r"([^\W\d_])\1\1")
 _SQUEEZE = re.compile(r"([^\W\d_])\1{2,}")
 
@@ -66,6 +69,13 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
             where.append(index)
     where.append(len(text))
     return "".join(chars), where
+
+
+def tokenize(norm: str) -> tuple[list[str], list[int]]:
+    """The tokens of ``norm`` (see :data:`TOKEN`) and where each one starts."""
+    parts = _SPLIT.split(norm)  # gap, token, gap, token, ..., gap
+    ends = list(accumulate(map(len, parts)))
+    return parts[1::2], ends[:-1:2]
 
 
 def original_span(where: list[int] | None, start: int, end: int) -> tuple[int, int]:

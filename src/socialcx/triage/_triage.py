@@ -34,7 +34,7 @@ import attrs
 from socialcx.model import Mention
 from socialcx.pii import find_private_data
 from socialcx.triage._care import CareClassifier
-from socialcx.triage._language import guess_language
+from socialcx.triage._language import UNSURE, guess_language
 from socialcx.triage._protocol import Classifier
 from socialcx.triage._reach import reach_score
 from socialcx.triage._signals import (
@@ -44,10 +44,13 @@ from socialcx.triage._signals import (
     Polarity,
     Signal,
     Signals,
+    Urgency,
     clamp,
+    trusted_signals,
 )
 from socialcx.triage._text import as_text
 
+_NO_URGENCY: frozenset[Urgency] = frozenset()
 _LANGUAGE_CUE = Cue(name="guess", signal=Signal.LANGUAGE, source="language")
 
 #: Characters of a text handed to classifiers by default.
@@ -105,6 +108,14 @@ class Triage:
     high_reach_threshold: float = 0.6
     max_chars: int = DEFAULT_MAX_CHARS
     private_data: bool = True
+    _care: CareClassifier | None = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        # The built-in classifier alone (the default) takes a shorter path, with
+        # the same result: no Assessment in between, no vote, no second check.
+        only = self.classifiers[0] if len(self.classifiers) == 1 else None
+        care = only if type(only) is CareClassifier else None
+        object.__setattr__(self, "_care", care)
 
     @weights.validator
     def _check_weights(self, _attribute: object, value: tuple[float, ...] | None) -> None:
@@ -117,11 +128,17 @@ class Triage:
 
     def assess_text(self, text: str) -> Signals:
         """Triage a bare text (no author, so no reach; language is guessed)."""
+        if self._care is not None:
+            return self._assess_care(self._care, as_text(text), None, 0.0, ())
         return self._assess(text, language=None, reach=0.0, reach_cues=())
 
     def assess(self, mention: Mention) -> Signals:
         """Triage a mention: its text, its language tag, its author and engagement."""
         reach, reach_cues = reach_score(mention.author, mention.metrics)
+        if self._care is not None:
+            return self._assess_care(
+                self._care, as_text(mention.text), mention.language, reach, reach_cues
+            )
         return self._assess(
             mention.text, language=mention.language, reach=reach, reach_cues=reach_cues
         )
@@ -210,6 +227,74 @@ class Triage:
             reach=reach,
             high_reach=reach >= self.high_reach_threshold,
             cues=tuple(cues),
+        )
+
+    def _assess_care(
+        self,
+        care: CareClassifier,
+        text: str,
+        language: str | None,
+        reach: float,
+        reach_cues: tuple[Cue, ...],
+    ) -> Signals:
+        """:meth:`_assess` for the built-in classifier alone."""
+        head = text[: self.max_chars]
+        found = care._read(head)
+        if found is None:
+            sentiment = complaint_score = hostility_score = 0.0
+            intent = Intent.OTHER
+            urgency: frozenset[Urgency] = _NO_URGENCY
+            cues: list[Cue] = []
+            guess: str | None = UNSURE
+        else:
+            sentiment, complaint_score, hostility_score, intent, urgency, cues, guess = found
+        complaint = complaint_score >= self.complaint_threshold
+        if sentiment <= -self.polarity_band or complaint:
+            polarity = Polarity.NEGATIVE
+        elif sentiment >= self.polarity_band:
+            polarity = Polarity.POSITIVE
+        else:
+            polarity = Polarity.NEUTRAL
+        if complaint:
+            if intent is Intent.OTHER or intent is Intent.PRAISE:
+                intent = Intent.COMPLAINT
+        elif intent is Intent.COMPLAINT:
+            intent = Intent.OTHER
+        found_data = find_private_data(text) if self.private_data else ()
+        if found_data:
+            cues.extend(
+                Cue(
+                    name=item.kind.value,
+                    signal=Signal.PRIVATE_DATA,
+                    span=(item.start, item.end),
+                    source="pii",
+                )
+                for item in found_data
+            )
+        if language is None:
+            if guess:
+                language = guess
+            elif guess is not None or len(head) > care.max_chars:
+                # The reader's guess may be missing what the plainer split finds.
+                language = guess_language(head)
+            if language is not None:
+                cues.append(_LANGUAGE_CUE)
+        if reach_cues:
+            cues.extend(reach_cues)
+        return trusted_signals(
+            sentiment,
+            polarity,
+            complaint,
+            complaint_score,
+            hostility_score >= self.hostility_threshold,
+            hostility_score,
+            intent,
+            urgency,
+            found_data,
+            language,
+            reach,
+            reach >= self.high_reach_threshold,
+            tuple(cues),
         )
 
     @staticmethod
