@@ -3,11 +3,14 @@
 Usage:
     python benchmarks/routing_bench.py [--seconds 2] [--json]
 
-Each decision is one case submitted and routed while the team runs at steady
-load (a case is released for every case assigned). Agents have realistic,
-overlapping profiles: a few skills out of eight, one or two languages, most
-certified for public replies, some for hostile customers. Memory per queued case
-is measured with tracemalloc while every agent is busy.
+Each decision is one case submitted and routed (the Assigned or Queued answer
+to ``submit``) while the team runs at steady load: every submit is paired with
+the release of the oldest assigned case, whose cost is included, and any queued
+work that release assigns is not counted. Requests are built before timing
+starts. Agents have realistic, overlapping profiles: a few skills out of eight,
+one or two languages, most certified for public replies, some for hostile
+customers. Memory per queued case is measured with tracemalloc while every agent
+is busy.
 """
 
 from __future__ import annotations

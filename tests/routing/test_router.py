@@ -236,3 +236,72 @@ def test_restore_counts_an_earlier_assignment_without_a_decision() -> None:
         router.restore(_req("old"), "bo", now=T0)
     assert router.agent("ana") is not None
     assert router.agent("nobody") is None
+
+
+def test_an_updated_agent_never_gets_work_it_no_longer_qualifies_for() -> None:
+    """After losing a skill, an agent stays out of that skill's work, however long the churn."""
+    router = _router(
+        _agent("ana", skills={"billing"}), _agent("bo", skills={"billing"}, capacity=9)
+    )
+    router.submit(_req("first", skills={"billing"}), now=T0)
+    router.add_agent(_agent("ana", skills=set()), now=T0)
+    for i in range(300):  # every pool's heap is swept of stale entries many times over
+        at = T0 + timedelta(seconds=i)
+        (decision,) = router.submit(_req(f"c{i}", skills={"billing"}), now=at)
+        assert isinstance(decision, Assigned) and decision.agent == "bo"
+        router.release("bo", f"c{i}", now=at)
+    router.set_presence("bo", sx.Presence.AWAY, now=T0 + timedelta(hours=1))
+    (last,) = router.submit(_req("last", skills={"billing"}), now=T0 + timedelta(hours=1))
+    assert isinstance(last, Queued)
+    assert last.explanation.eligible == 1
+
+
+def test_ties_go_to_the_agent_id_first_in_order_whatever_order_agents_arrive() -> None:
+    """Among equally loaded agents idle equally long, the id that sorts first wins."""
+    ids = ["b", *("a" * n for n in range(1, 80)), *(f"z{n:03d}" for n in range(80, 0, -1))]
+    router = _router(*(_agent(agent_id, capacity=1) for agent_id in ids))
+    picks = [router.submit(_req(f"c{i}"), now=T0)[0] for i in range(len(ids))]
+    assert [p.agent for p in picks if isinstance(p, Assigned)] == sorted(ids)
+
+
+def test_an_agent_whose_hostile_cool_down_ended_takes_waiting_hostile_work() -> None:
+    """Cool-down over: the agent takes queued hostile work on its next release or tick."""
+    policy = sx.Policy(routing=sx.RoutingRules(hostile_cooldown=timedelta(minutes=10)))
+    router = _router(
+        _agent("plain", capacity=5),
+        _agent("tough", capacity=5, certifications={"social", "hostile"}),
+        policy=policy,
+    )
+    minute = timedelta(minutes=1)
+    (first,) = router.submit(_req("h1", hostile=True), now=T0)
+    assert isinstance(first, Assigned) and first.agent == "tough"
+    (waiting,) = router.submit(_req("h2", hostile=True), now=T0 + minute)
+    assert isinstance(waiting, Queued)
+    router.submit(_req("p1"), now=T0 + minute)
+    assert router.release("plain", "p1", now=T0 + 12 * minute) == []  # not plain's work
+    (second,) = router.release("tough", "h1", now=T0 + 12 * minute)
+    assert isinstance(second, Assigned) and (second.case_id, second.agent) == ("h2", "tough")
+    (third,) = router.submit(_req("h3", hostile=True), now=T0 + 15 * minute)
+    assert isinstance(third, Queued)  # cooling again after h2
+    assert router.tick(now=T0 + 21 * minute) == []
+    (fourth,) = router.tick(now=T0 + 22 * minute)
+    assert isinstance(fourth, Assigned) and (fourth.case_id, fourth.agent) == ("h3", "tough")
+
+
+def test_decisions_built_by_the_router_equal_their_public_constructors() -> None:
+    """The router's fast constructors give values equal to (and hashing like) the attrs ones."""
+    from socialcx.routing import Explanation
+    from socialcx.routing._decisions import make_assigned, make_explanation, make_queued
+
+    why = make_explanation("least_loaded", 3, ("ana",), "because")
+    assert why == Explanation(rule="least_loaded", eligible=3, considered=("ana",), why="because")
+    assert hash(why) == hash(
+        Explanation(rule="least_loaded", eligible=3, considered=("ana",), why="because")
+    )
+    assert make_assigned("c1", "ana", T0, why) == Assigned(
+        case_id="c1", agent="ana", at=T0, explanation=why
+    )
+    assert make_queued("c1", 2, "busy", T0, why) == Queued(
+        case_id="c1", position=2, reason="busy", at=T0, explanation=why
+    )
+    assert repr(make_assigned("c1", "ana", T0, why)).startswith("Assigned(case_id='c1'")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import attrs
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -102,6 +103,36 @@ class RouterMachine(RuleBasedStateMachine):
         )
         self.agents[agent_id] = agent
         self.presence[agent_id] = sx.Presence.AVAILABLE
+        self.ops.append(("add", agent))
+        self._record(self.router.add_agent(agent, now=self.now))
+
+    @precondition(lambda self: bool(self.agents))
+    @rule(
+        data=st.data(),
+        skills=st.frozensets(st.sampled_from(SKILLS)),
+        langs=st.frozensets(st.sampled_from(LANGS), min_size=1),
+        certs=st.frozensets(st.sampled_from(CERTS)),
+        overflow=st.booleans(),
+    )
+    def update_agent(
+        self,
+        data: st.DataObject,
+        skills: frozenset[str],
+        langs: frozenset[str],
+        certs: frozenset[str],
+        overflow: bool,
+    ) -> None:
+        """An agent's skills, languages, certifications or teams change (capacity kept)."""
+        agent_id = data.draw(st.sampled_from(sorted(self.agents)))
+        agent = attrs.evolve(
+            self.agents[agent_id],
+            skills=skills,
+            languages=langs,
+            certifications=certs,
+            teams={"overflow"} if overflow else set(),
+        )
+        self.agents[agent_id] = agent
+        self.presence[agent_id] = agent.presence
         self.ops.append(("add", agent))
         self._record(self.router.add_agent(agent, now=self.now))
 

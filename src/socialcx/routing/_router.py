@@ -1,11 +1,22 @@
 """The router: who takes which case, decided in-process, deterministically, and explained.
 
 Agents are indexed by what they can do. Every distinct requirement a case can
-have — language, skills, kind of work, hostility, escalation level — gets a
-*pool*: a heap of the qualified agents ordered by load and idle time, built the
-first time such a case arrives and kept current as agents change. A decision
-looks at one pool's top instead of scanning the team, so its cost barely grows
-with the number of agents.
+have — language, skills, kind of work, hostility — gets one *pool* per
+escalation level: a heap of the qualified agents ordered by load and idle time,
+built the first time such a case arrives and kept current as agents change. A
+decision looks at one pool's top instead of scanning the team, so its cost
+barely grows with the number of agents.
+
+A heap entry is one integer that sorts exactly like the tuple (load of the
+kind of work, total load, time of the last assignment, agent id): the fields are
+packed side by side, the time in microseconds and the id as an order-keeping
+rank. Integers compare several times faster than tuples. Entries are not
+removed when an agent changes; a new one is pushed, and an old one is dropped
+when it reaches the top (or in a periodic sweep): an entry is current exactly
+when it is in the set of every agent's current entries, one lookup.
+
+Agents who just took hostile work are *parked*: until their cool-down ends they
+get no entries in hostile pools, which would only be set aside at every look.
 
 The queue is kept in order instead of being sorted per decision: aging counts
 absolute steps (a case gains a rank at every ``aging_step`` boundary it waits
@@ -36,16 +47,42 @@ from socialcx.routing._decisions import (
     Queued,
     RoutingRequest,
     Unroutable,
+    make_assigned,
+    make_explanation,
+    make_queued,
 )
 
-_KINDS = (WorkKind.PUBLIC, WorkKind.PRIVATE)
 _FAR = float("inf")
 #: How many sticky customer -> agent links the router remembers.
 STICKY_LIMIT = 100_000
 
 # A requirement: (language, skills, kind index (0 public, 1 private), hostile);
-# with the escalation level, a pool key. Plain ints hash faster than enums.
+# each has one pool per escalation level. Plain ints hash faster than enums.
 _Req = tuple[str | None, frozenset[str], int, bool]
+# A queued case's place: ((aged priority, deadline, created, seq), case id).
+_Place = tuple[tuple[float, float, float, int], str]
+
+# Heap entry layout, most significant first:
+#   load of the kind | total load (_TOTAL_BITS) | last assignment (_STAMP_BITS) | id rank
+_ID_BITS = 64
+_ID_MASK = (1 << _ID_BITS) - 1
+_ID_STEP = 1 << 32  # room left between ranks when ids arrive in order
+_STAMP_BITS = 62
+_STAMP_ZERO = 1 << 61  # microsecond offset that makes every datetime's stamp positive,
+# so that a stamp of 0 means "never assigned"
+_TAIL_BITS = _STAMP_BITS + _ID_BITS
+_TOTAL_BITS = 40
+_SWEEP_MIN = 1024  # agent changes between sweeps for stale entries, at least
+
+
+def _head(load: int, total: int) -> int:
+    """The high bits of a heap entry: the load of its kind of work, then the total load."""
+    if load < 16 and total < 32:
+        return _HEADS[load << 5 | total]  # the usual loads: made once
+    return (load << _TOTAL_BITS | total) << _TAIL_BITS
+
+
+_HEADS = [(load << _TOTAL_BITS | total) << _TAIL_BITS for load in range(16) for total in range(32)]
 
 
 def jain_index(values: Iterable[float]) -> float | None:
@@ -70,18 +107,21 @@ def _requirement(request: RoutingRequest) -> _Req:
 
 @attrs.define(slots=True, eq=False)
 class _Pool:
-    """The agents qualified for one requirement at one escalation level."""
+    """The agents qualified for one requirement at one escalation level.
+
+    ``heap`` holds packed entries, some stale; ``cooling`` the entries of agents
+    set aside until their hostile cool-down ends; ``queue`` the cases waiting in
+    this pool, in order.
+    """
 
     requirement: _Req
     level: int
-    heap: list[tuple[int, int, float, str, int]] = attrs.field(factory=list)
-    cooling: list[tuple[float, tuple[int, int, float, str, int]]] = attrs.field(factory=list)
+    kind: int
+    heap: list[int] = attrs.field(factory=list)
+    cooling: list[tuple[float, int]] = attrs.field(factory=list)
+    queue: list[_Place] = attrs.field(factory=list)
     members: int = 0
     online: int = 0
-    kind_index: int = 0
-
-    def __attrs_post_init__(self) -> None:
-        self.kind_index = self.requirement[2]
 
 
 @attrs.define(slots=True, eq=False)
@@ -89,34 +129,57 @@ class _AgentState:
     agent: Agent
     presence: Presence
     min_step: int
+    rank: int
+    id: str = ""
+    considered: tuple[str, ...] = ()
+    held: tuple[tuple[str, WorkKind], tuple[str, WorkKind]] = (
+        ("", WorkKind.PUBLIC),
+        ("", WorkKind.PRIVATE),
+    )
     load: list[int] = attrs.field(factory=lambda: [0, 0])
     limits: tuple[int, int] = (0, 0)
-    cases: set[str] = attrs.field(factory=set)
     pools: list[_Pool] = attrs.field(factory=list)
-    pool_keys: set[tuple[_Req, int]] = attrs.field(factory=set)
-    last_assigned: float = float("-inf")
+    # The heaps of ``pools`` by kind of work, for pushing without a lookup; the
+    # heaps of hostile pools apart, as they get no entries while the agent is parked.
+    heaps: tuple[list[list[int]], list[list[int]]] = attrs.field(factory=lambda: ([], []))
+    hostile_heaps: tuple[list[list[int]], list[list[int]]] = attrs.field(factory=lambda: ([], []))
+    # Parked: took hostile work so recently (or so often this shift) that it cannot
+    # take more before ``parked_until`` (infinity: before the next shift).
+    parked: bool = False
+    parked_until: float = 0.0
+    # The current heap entry per kind of work; None without room or when not available.
+    keys: tuple[int | None, int | None] = (None, None)
+    # The low bits of every key: the time of the last assignment (in microseconds
+    # from _STAMP_ZERO; 0: never), then the id rank.
+    tail: int = 0
     hostile_count: int = 0
     last_hostile: datetime | None = None
     available_since: datetime | None = None
     available_seconds: float = 0.0
     assignments: int = 0
-    version: int = 0
+    whys: dict[int, str] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
+        self.id = self.agent.id
+        self.considered = (self.agent.id,)
+        self.held = ((self.agent.id, WorkKind.PUBLIC), (self.agent.id, WorkKind.PRIVATE))
         self.limits = (self.agent.capacity.public, self.agent.capacity.private)
+        self.tail = self.rank
 
     def has_room(self, kind: WorkKind) -> bool:
         index = 0 if kind is WorkKind.PUBLIC else 1
         return self.presence is Presence.AVAILABLE and self.load[index] < self.limits[index]
 
-    def entry(self, kind: WorkKind) -> tuple[int, int, float, str, int]:
-        index = 0 if kind is WorkKind.PUBLIC else 1
+    def current_keys(self) -> tuple[int | None, int | None]:
+        """The heap entry the agent should have now, per kind of work."""
+        if self.presence is not Presence.AVAILABLE:
+            return None, None
+        public, private = self.load
+        total = public + private
+        limits = self.limits
         return (
-            self.load[index],
-            self.load[0] + self.load[1],
-            self.last_assigned,
-            self.agent.id,
-            self.version,
+            _head(public, total) | self.tail if public < limits[0] else None,
+            _head(private, total) | self.tail if private < limits[1] else None,
         )
 
 
@@ -167,50 +230,71 @@ class Router:
 
     policy: Policy = attrs.field(factory=Policy)
     _agents: dict[str, _AgentState] = attrs.field(init=False, factory=dict)
-    _pools: dict[tuple[_Req, int], _Pool] = attrs.field(init=False, factory=dict)
+    _by_rank: dict[int, _AgentState] = attrs.field(init=False, factory=dict)
+    _ids: list[str] = attrs.field(init=False, factory=list)  # every id ever added, sorted
+    _ranks: dict[str, int] = attrs.field(init=False, factory=dict)
+    _pools: dict[_Req, list[_Pool]] = attrs.field(init=False, factory=dict)
     _queue: dict[str, _Waiting] = attrs.field(init=False, factory=dict)
-    _groups: dict[tuple[_Req, int], list[tuple[Any, ...]]] = attrs.field(init=False, factory=dict)
+    _waiting_in: dict[_Pool, None] = attrs.field(init=False, factory=dict)
     _timeouts: list[tuple[float, int, str, int]] = attrs.field(init=False, factory=list)
+    _cooling: list[tuple[float, str]] = attrs.field(init=False, factory=list)  # parked agents
     _assigned: dict[str, tuple[str, WorkKind]] = attrs.field(init=False, factory=dict)
     _sticky: OrderedDict[str, tuple[str, datetime]] = attrs.field(init=False, factory=OrderedDict)
     _conditions: list[Condition | None] = attrs.field(init=False, factory=list)
     _team_step: dict[str, int] = attrs.field(init=False, factory=dict)
+    _levels: int = attrs.field(init=False, default=0)
     _seq: int = attrs.field(init=False, default=0)
     _aging: float = attrs.field(init=False, default=1.0)
+    _changes: int = attrs.field(init=False, default=0)  # agent changes since the last sweep
+    _sweep_at: int = attrs.field(init=False, default=_SWEEP_MIN)
+    # Every agent's current entry, per kind of work: a heap entry is current exactly
+    # when it is in here, which one set lookup tells.
+    _live: tuple[set[int], set[int]] = attrs.field(init=False, factory=lambda: (set(), set()))
+    _clock: datetime | None = attrs.field(init=False, default=None)  # the last ``now`` seen
+    _clock_seconds: float = attrs.field(init=False, default=0.0)  # its timestamp()
+    _clock_tail: int = attrs.field(init=False, default=0)  # its stamp, shifted into a tail
 
     def __attrs_post_init__(self) -> None:
         for index, rule in enumerate(self.policy.escalation, start=1):
             self._conditions.append(rule.condition())
             self._team_step.setdefault(rule.target, index)
+        self._levels = len(self.policy.escalation)
         self._aging = self.policy.routing.aging_step.total_seconds()
-
-    @property
-    def _levels(self) -> int:
-        return len(self.policy.escalation)
 
     # agents ----------------------------------------------------------------------------------
 
     def add_agent(self, agent: Agent, *, now: datetime) -> list[Decision]:
         """Add an agent, or update one (skills, capacity, teams); queued work may go to them."""
+        rank = self._rank(agent.id)
         old = self._agents.pop(agent.id, None)
         if old is not None:
             for pool in old.pools:
                 pool.members -= 1
                 pool.online -= old.presence is not Presence.OFFLINE
+            for live, key in zip(self._live, old.keys, strict=True):
+                live.discard(key)
         teams = [self._team_step[t] for t in agent.teams if t in self._team_step]
-        state = _AgentState(agent=agent, presence=agent.presence, min_step=min(teams, default=0))
+        state = _AgentState(
+            agent=agent, presence=agent.presence, min_step=min(teams, default=0), rank=rank
+        )
         if old is not None:
-            state.load, state.cases = old.load, old.cases
-            state.last_assigned, state.assignments = old.last_assigned, old.assignments
+            state.load = old.load
+            state.assignments = old.assignments
+            state.tail = old.tail
             state.hostile_count, state.last_hostile = old.hostile_count, old.last_hostile
+            state.parked, state.parked_until = old.parked, old.parked_until
             state.available_seconds = old.available_seconds
-            state.version = old.version + 1
+            state.whys = old.whys
         if agent.presence is Presence.AVAILABLE:
             state.available_since = now
         self._agents[agent.id] = state
-        for pool in self._pools.values():
-            if self._qualifies(state, pool.requirement, pool.level):
-                self._join(state, pool)
+        self._by_rank[rank] = state
+        for pools in self._pools.values():
+            for pool in pools:
+                if self._qualifies(state, pool.requirement, pool.level):
+                    self._join(state, pool)
+        if old is not None:
+            self._forget_left_pools(old, state)
         self._push(state)
         return self._dispatch(now)
 
@@ -225,6 +309,7 @@ class Router:
         was_online = state.presence is not Presence.OFFLINE
         if not was_online:
             state.hostile_count = 0  # a new shift: the exposure cap starts over
+            state.parked = False  # any cool-down left is checked when selecting
         state.presence = presence
         is_online = presence is not Presence.OFFLINE
         if was_online != is_online:
@@ -232,7 +317,6 @@ class Router:
                 pool.online += 1 if is_online else -1
         if presence is Presence.AVAILABLE:
             state.available_since = now
-        state.version += 1
         self._push(state)
         return self._dispatch(now)
 
@@ -245,10 +329,10 @@ class Router:
             )
         del self._assigned[case_id]
         state = self._agents[agent_id]
-        state.cases.discard(case_id)
         state.load[0 if held[1] is WorkKind.PUBLIC else 1] -= 1
-        state.version += 1
         self._push(state)
+        if not self._queue:
+            return []
         return self._dispatch(now, freed=state)
 
     def agent_load(self, agent_id: str) -> tuple[int, int]:
@@ -268,30 +352,34 @@ class Router:
             raise ValidationError(
                 f"submit: case {request.case_id!r} is already routed", field="case_id"
             )
-        sticky = self._sticky_agent(request, now)
-        if sticky is not None:
-            return [self._assign(request, sticky, now, "sticky", 1, (sticky.agent.id,))]
-        requirement = _requirement(request)
-        if self._pool(requirement, self._levels).members == 0:
+        if request.customer in self._sticky:
+            sticky = self._sticky_agent(request, now)
+            if sticky is not None:
+                return [self._assign(request, sticky, now, "sticky", 1)]
+        kind = 0 if request.kind is WorkKind.PUBLIC else 1
+        requirement = (request.language, request.skills, kind, request.hostile)
+        pools = self._pools.get(requirement) or self._make_pools(requirement)
+        if pools[-1].members == 0:
             return [self._unroutable(request, now)]
         self._seq += 1
-        waiting = _Waiting(
-            request=request,
-            seq=self._seq,
-            step=0,
-            step_since=now,
-            key=self._key(request, self._seq),
-        )
-        decisions: list[Decision] = self._skip_empty_steps(waiting, now)
-        pool = self._pool(requirement, waiting.step)
-        chosen, considered = self._select(pool, request, now)
+        decisions: list[Decision] = []
+        waiting = None
+        pool = pools[0]
+        if not pool.online and self._levels:
+            waiting = self._waiting(request, now)
+            decisions = self._skip_empty_steps(waiting, pools, now)
+            pool = pools[waiting.step]
+        chosen = self._select(pool, request.hostile, now)
         if chosen is not None:
-            decisions.append(
-                self._assign(request, chosen, now, "least_loaded", pool.members, considered)
-            )
+            assigned = self._assign(request, chosen, now, "least_loaded", pool.members)
+            if not decisions:
+                return [assigned]
+            decisions.append(assigned)
             return decisions
-        self._enqueue(waiting)
-        decisions.append(self._queued(waiting, now))
+        if waiting is None:
+            waiting = self._waiting(request, now)
+        self._enqueue(waiting, pool)
+        decisions.append(self._queued(waiting, pool, now))
         return decisions
 
     def restore(self, request: RoutingRequest, agent_id: str, *, now: datetime) -> None:
@@ -305,8 +393,6 @@ class Router:
             )
         state = self._agent(agent_id)
         state.load[0 if request.kind is WorkKind.PUBLIC else 1] += 1
-        state.cases.add(request.case_id)
-        state.version += 1
         self._push(state)
         self._assigned[request.case_id] = (agent_id, request.kind)
         self._sticky[request.customer] = (agent_id, now)
@@ -316,11 +402,11 @@ class Router:
         waiting = self._queue.get(case_id)
         if waiting is None:
             return []
-        self._dequeue(waiting)
+        pool = self._dequeue(waiting)
         waiting.request = attrs.evolve(waiting.request, priority=priority)
         waiting.key = self._key(waiting.request, waiting.seq)
-        self._enqueue(waiting, timeout=False)
-        return [self._queued(waiting, now)]
+        self._enqueue(waiting, pool, timeout=False)
+        return [self._queued(waiting, pool, now)]
 
     def withdraw(self, case_id: str) -> bool:
         """Forget a queued case (resolved before anyone took it)."""
@@ -346,12 +432,13 @@ class Router:
                 continue
             self._dequeue(waiting)
             waiting.step += 1
+            pools = self._pools[_requirement(waiting.request)]
             rule = self.policy.escalation[waiting.step - 1]
             decisions.append(
-                self._escalation(waiting, now, f"waited {rule.after} without an agent")
+                self._escalation(waiting, pools, now, f"waited {rule.after} without an agent")
             )
-            decisions += self._skip_empty_steps(waiting, now)
-            self._enqueue(waiting)
+            decisions += self._skip_empty_steps(waiting, pools, now)
+            self._enqueue(waiting, pools[waiting.step])
         for entry in deferred:
             heapq.heappush(self._timeouts, entry)
         decisions += self._dispatch(now)
@@ -398,6 +485,56 @@ class Router:
         except KeyError:
             raise ValidationError(f"no agent {agent_id!r}", field="agent_id") from None
 
+    def _rank(self, agent_id: str) -> int:
+        """An int that sorts like ``agent_id`` among every id the router has seen."""
+        rank = self._ranks.get(agent_id)
+        if rank is not None:
+            return rank
+        ids = self._ids
+        index = bisect.bisect_left(ids, agent_id)
+        low = self._ranks[ids[index - 1]] if index else 0
+        high = self._ranks[ids[index]] if index < len(ids) else _ID_MASK + 1
+        ids.insert(index, agent_id)
+        gap = high - low
+        if gap >= 2:
+            if index == len(ids) - 1 and index:  # after every other id
+                rank = low + min(gap // 2, _ID_STEP)
+            elif index == 0 and len(ids) > 1:  # before every other id
+                rank = high - min(gap // 2, _ID_STEP)
+            else:
+                rank = low + gap // 2
+            self._ranks[agent_id] = rank
+            return rank
+        self._renumber()
+        return self._ranks[agent_id]
+
+    def _renumber(self) -> None:
+        """Spread the id ranks evenly again; every key changes, so the heaps are rebuilt."""
+        spacing = (_ID_MASK + 1) // (len(self._ids) + 1)
+        self._ranks = {agent_id: (i + 1) * spacing for i, agent_id in enumerate(self._ids)}
+        self._by_rank = {}
+        self._live = (set(), set())
+        for state in self._agents.values():
+            state.rank = self._ranks[state.id]
+            state.tail = (state.tail & ~_ID_MASK) | state.rank
+            state.keys = state.current_keys()
+            for live, key in zip(self._live, state.keys, strict=True):
+                if key is not None:
+                    live.add(key)
+            self._by_rank[state.rank] = state
+        for pools in self._pools.values():
+            for pool in pools:
+                pool.heap.clear()
+                pool.cooling.clear()  # parked agents come back and are parked again if need be
+        for state in self._agents.values():
+            for pool in state.pools:
+                key = state.keys[pool.kind]
+                if key is not None:
+                    pool.heap.append(key)
+        for pools in self._pools.values():
+            for pool in pools:
+                heapq.heapify(pool.heap)
+
     def _qualifies(self, state: _AgentState, requirement: _Req, level: int) -> bool:
         language, skills, kind, hostile = requirement
         agent = state.agent
@@ -410,52 +547,133 @@ class Router:
         return _speaks(agent.languages, language)
 
     def _join(self, state: _AgentState, pool: _Pool) -> None:
+        """Count the agent in; its entry is pushed by the caller."""
         state.pools.append(pool)
-        state.pool_keys.add((pool.requirement, pool.level))
+        heaps = state.hostile_heaps if pool.requirement[3] else state.heaps
+        heaps[pool.kind].append(pool.heap)
         pool.members += 1
         pool.online += state.presence is not Presence.OFFLINE
-        kind = _KINDS[pool.requirement[2]]
-        if state.has_room(kind):
-            heapq.heappush(pool.heap, state.entry(kind))
 
-    def _pool(self, requirement: _Req, level: int) -> _Pool:
-        pool = self._pools.get((requirement, level))
-        if pool is None:
-            pool = _Pool(requirement=requirement, level=level)
-            self._pools[(requirement, level)] = pool
-            for state in self._agents.values():  # once per new requirement
-                if self._qualifies(state, requirement, level):
-                    self._join(state, pool)
-        return pool
+    def _forget_left_pools(self, old: _AgentState, new: _AgentState) -> None:
+        """Drop an updated agent's entries from pools it no longer qualifies for."""
+        kept = set(new.pools)
+        rank = new.rank
+        for pool in old.pools:
+            if pool in kept:
+                continue
+            pool.heap[:] = [entry for entry in pool.heap if entry & _ID_MASK != rank]
+            heapq.heapify(pool.heap)
+            pool.cooling[:] = [item for item in pool.cooling if item[1] & _ID_MASK != rank]
+            heapq.heapify(pool.cooling)
+
+    def _make_pools(self, requirement: _Req) -> list[_Pool]:
+        """The pools of a new requirement, one per escalation level (once per requirement)."""
+        kind = requirement[2]
+        pools = [
+            _Pool(requirement=requirement, level=level, kind=kind)
+            for level in range(self._levels + 1)
+        ]
+        for state in self._agents.values():
+            if not self._qualifies(state, requirement, self._levels):
+                continue
+            key = None if requirement[3] and state.parked else state.keys[kind]
+            for pool in pools[state.min_step :]:
+                self._join(state, pool)
+                if key is not None:
+                    pool.heap.append(key)
+        for pool in pools:
+            heapq.heapify(pool.heap)
+        self._pools[requirement] = pools
+        return pools
 
     def _push(self, state: _AgentState) -> None:
+        """The agent changed: push its current entries into all its pools."""
+        live_public, live_private = self._live
+        public, private = state.keys
+        if public is not None:
+            live_public.discard(public)
+        if private is not None:
+            live_private.discard(private)
         if state.presence is not Presence.AVAILABLE:
+            state.keys = (None, None)
             return
-        rest = (state.load[0] + state.load[1], state.last_assigned, state.agent.id, state.version)
-        entries = (
-            (state.load[0], *rest) if state.load[0] < state.limits[0] else None,
-            (state.load[1], *rest) if state.load[1] < state.limits[1] else None,
-        )
-        for pool in state.pools:
-            entry = entries[pool.kind_index]
-            if entry is None:
-                continue
-            heap = pool.heap
-            heapq.heappush(heap, entry)
-            if len(heap) > 4 * pool.members + 64:
-                self._compact(pool)
+        load_public, load_private = state.load
+        total = load_public + load_private
+        tail = state.tail
+        limits = state.limits
+        push = heapq.heappush
+        public = private = None
+        if load_public < limits[0]:
+            public = (
+                _HEADS[load_public << 5 | total]
+                if load_public < 16 and total < 32
+                else _head(load_public, total)
+            ) | tail
+            live_public.add(public)
+            for heap in state.heaps[0]:
+                push(heap, public)
+            if not state.parked:
+                for heap in state.hostile_heaps[0]:
+                    push(heap, public)
+        if load_private < limits[1]:
+            private = (
+                _HEADS[load_private << 5 | total]
+                if load_private < 16 and total < 32
+                else _head(load_private, total)
+            ) | tail
+            live_private.add(private)
+            for heap in state.heaps[1]:
+                push(heap, private)
+            if not state.parked:
+                for heap in state.hostile_heaps[1]:
+                    push(heap, private)
+        state.keys = (public, private)
+        self._changes += 1
+        if self._changes > self._sweep_at:
+            self._sweep()
 
-    def _compact(self, pool: _Pool) -> None:
-        """Drop stale entries so churn never grows a heap without bound."""
-        kind = _KINDS[pool.requirement[2]]
-        fresh: dict[str, tuple[int, int, float, str, int]] = {}
-        for entry in pool.heap:
-            state = self._agents.get(entry[3])
-            if state is not None and state.has_room(kind):
-                fresh[entry[3]] = state.entry(kind)
-        live = list(fresh.values())
-        heapq.heapify(live)
-        pool.heap = live
+    def _park(self, state: _AgentState) -> None:
+        """The agent just took hostile work: keep it out of hostile pools until it may again."""
+        state.parked = True
+        state.parked_until = self._hostile_ready_at(state)
+        if state.parked_until != _FAR:  # capped: back with the next shift
+            heapq.heappush(self._cooling, (state.parked_until, state.id))
+
+    def _wake(self, stamp: float) -> None:
+        """Agents whose hostile cool-down is over go back into their hostile pools."""
+        cooling = self._cooling
+        while cooling and cooling[0][0] <= stamp:
+            ready, agent_id = heapq.heappop(cooling)
+            state = self._agents.get(agent_id)
+            if state is not None and state.parked and state.parked_until == ready:
+                state.parked = False
+                for key, heaps in zip(state.keys, state.hostile_heaps, strict=True):
+                    if key is not None:
+                        for heap in heaps:
+                            heapq.heappush(heap, key)
+
+    def _sweep(self) -> None:
+        """Drop stale entries so churn never grows a heap without bound.
+
+        Runs after as many agent changes as there are agents (or pools), so its
+        cost is a constant share of the pushes whatever the size of the team.
+        """
+        pools = 0
+        for levels in self._pools.values():
+            for pool in levels:
+                pools += 1
+                heap = pool.heap
+                if len(heap) > 2 * pool.members + 16:
+                    heap[:] = self._live[pool.kind].intersection(heap)
+                    heapq.heapify(heap)
+        self._changes = 0
+        self._sweep_at = max(_SWEEP_MIN, len(self._agents), pools)
+
+    def _tell_time(self, now: datetime) -> None:
+        """Convert ``now`` once, however many times it is used."""
+        seconds = now.timestamp()
+        self._clock, self._clock_seconds = now, seconds
+        self._clock_tail = (round(seconds * 1_000_000) + _STAMP_ZERO) << _ID_BITS
 
     def _hostile_ok(self, state: _AgentState, now: datetime) -> bool:
         rules = self.policy.routing
@@ -472,35 +690,50 @@ class Router:
             return float("-inf")
         return (state.last_hostile + rules.hostile_cooldown).timestamp()
 
-    def _select(
-        self, pool: _Pool, request: RoutingRequest, now: datetime
-    ) -> tuple[_AgentState | None, tuple[str, ...]]:
+    def _waking(self, now: datetime) -> bool:
+        """Whether parked agents come back into their hostile pools at ``now``."""
+        if not self._cooling:
+            return False
+        if now is not self._clock:
+            self._tell_time(now)
+        return self._cooling[0][0] <= self._clock_seconds
+
+    def _select(self, pool: _Pool, hostile: bool, now: datetime) -> _AgentState | None:
+        """Take the best agent of the pool with room, if any, for an assignment.
+
+        Its entry leaves the heap (the assignment pushes new ones), and so do the
+        stale entries found on the way.
+        """
         heap = pool.heap
-        kind = request.kind
-        if request.hostile:
-            stamp = now.timestamp()
-            while pool.cooling and pool.cooling[0][0] <= stamp:
-                heapq.heappush(heap, heapq.heappop(pool.cooling)[1])
-        agents = self._agents
+        if hostile and (pool.cooling or self._cooling):
+            if now is not self._clock:
+                self._tell_time(now)
+            stamp = self._clock_seconds
+            if self._cooling and self._cooling[0][0] <= stamp:
+                self._wake(stamp)
+            cooling = pool.cooling
+            while cooling and cooling[0][0] <= stamp:
+                heapq.heappush(heap, heapq.heappop(cooling)[1])
+        live = self._live[pool.kind]
         while heap:
-            entry = heap[0]
-            state = agents.get(entry[3])
-            if state is None or not state.has_room(kind):
-                heapq.heappop(heap)  # gone, away or full: it comes back with a fresh push
+            top = heap[0]
+            if top not in live:
+                # Stale: the agent changed since, or is away or full. A current entry
+                # was pushed with the change, if there is one.
+                heapq.heappop(heap)
                 continue
-            if state.version != entry[4]:
-                heapq.heappop(heap)  # stale: the agent changed since this entry was pushed
-                continue
-            if request.hostile and not self._hostile_ok(state, now):
-                # At the exposure limit: park until the cool-down ends; a capped agent
-                # comes back with the fresh entries of its next shift.
-                entry = heapq.heappop(heap)
+            state = self._by_rank[top & _ID_MASK]
+            if hostile and not self._hostile_ok(state, now):
+                # Not allowed hostile work yet (say, a new shift began within a cool-down):
+                # set aside until the cool-down ends; at the cap, until the next shift.
+                heapq.heappop(heap)
                 ready = self._hostile_ready_at(state)
                 if ready != _FAR:
-                    heapq.heappush(pool.cooling, (ready, entry))
+                    heapq.heappush(pool.cooling, (ready, top))
                 continue
-            return state, (state.agent.id,)
-        return None, ()
+            heapq.heappop(heap)
+            return state
+        return None
 
     def _sticky_agent(self, request: RoutingRequest, now: datetime) -> _AgentState | None:
         link = self._sticky.get(request.customer)
@@ -523,124 +756,139 @@ class Router:
         deadline = request.deadline.timestamp() if request.deadline else _FAR
         return (aged_from - request.priority.rank, deadline, created, seq)
 
-    def _enqueue(self, waiting: _Waiting, *, timeout: bool = True) -> None:
-        self._queue[waiting.request.case_id] = waiting
-        group = self._groups.setdefault((_requirement(waiting.request), waiting.step), [])
-        bisect.insort(group, (waiting.key, waiting.request.case_id))
+    def _waiting(self, request: RoutingRequest, now: datetime) -> _Waiting:
+        seq = self._seq
+        return _Waiting(
+            request=request, seq=seq, step=0, step_since=now, key=self._key(request, seq)
+        )
+
+    def _enqueue(self, waiting: _Waiting, pool: _Pool, *, timeout: bool = True) -> None:
+        case_id = waiting.request.case_id
+        self._queue[case_id] = waiting
+        if not pool.queue:
+            self._waiting_in[pool] = None
+        bisect.insort(pool.queue, (waiting.key, case_id))
         if timeout and waiting.step < self._levels:
             due = waiting.step_since + self.policy.escalation[waiting.step].after
-            heapq.heappush(
-                self._timeouts,
-                (due.timestamp(), waiting.seq, waiting.request.case_id, waiting.step),
-            )
+            heapq.heappush(self._timeouts, (due.timestamp(), waiting.seq, case_id, waiting.step))
 
-    def _dequeue(self, waiting: _Waiting) -> None:
-        del self._queue[waiting.request.case_id]
-        group_key = (_requirement(waiting.request), waiting.step)
-        group = self._groups[group_key]
-        index = bisect.bisect_left(group, (waiting.key, waiting.request.case_id))
-        del group[index]
-        if not group:
-            del self._groups[group_key]
+    def _dequeue(self, waiting: _Waiting) -> _Pool:
+        case_id = waiting.request.case_id
+        del self._queue[case_id]
+        pool = self._pools[_requirement(waiting.request)][waiting.step]
+        queue = pool.queue
+        del queue[bisect.bisect_left(queue, (waiting.key, case_id))]
+        if not queue:
+            del self._waiting_in[pool]
+        return pool
 
     def _position(self, waiting: _Waiting) -> int:
         probe = (waiting.key, waiting.request.case_id)
-        return 1 + sum(bisect.bisect_left(group, probe) for group in self._groups.values())
+        return 1 + sum(bisect.bisect_left(pool.queue, probe) for pool in self._waiting_in)
 
     def _dispatch(self, now: datetime, freed: _AgentState | None = None) -> list[Decision]:
         """Give free capacity to queued work, most urgent (after aging) first.
 
-        Cases in one group have identical requirements, so when a group's first
-        case finds nobody, the rest of the group need not be tried. When one
-        agent's capacity freed (``freed``), only groups it can serve are tried.
+        Cases in one pool's queue have identical requirements, so when its first
+        case finds nobody, the rest need not be tried. When one agent's capacity
+        freed (``freed``), only the queues of its pools are tried. A pool with no
+        agent to look at is passed over until an assignment pushes one into it.
         """
         if not self._queue:
             return []
         if freed is None:
-            heads = [(group[0], key) for key, group in self._groups.items()]
+            candidates = list(self._waiting_in)
+        elif freed.presence is not Presence.AVAILABLE:
+            return []
         else:
-            if freed.presence is not Presence.AVAILABLE:
-                return []
-            mine = freed.pool_keys
-            heads = [(group[0], key) for key, group in self._groups.items() if key in mine]
+            candidates = [pool for pool in freed.pools if pool.queue]
+        if not candidates:
+            return []
+        waking = self._waking(now)
+        heads = []
+        idle = []
+        for pool in candidates:
+            if pool.heap or pool.cooling or (waking and pool.requirement[3]):
+                heads.append((pool.queue[0], pool))
+            else:
+                idle.append(pool)
         heapq.heapify(heads)
         decisions: list[Decision] = []
         while heads:
-            (_, case_id), group_key = heapq.heappop(heads)
-            waiting = self._queue[case_id]
-            pool = self._pool(group_key[0], group_key[1])
-            chosen, considered = self._select(pool, waiting.request, now)
+            place, pool = heapq.heappop(heads)
+            waiting = self._queue[place[1]]
+            request = waiting.request
+            chosen = self._select(pool, request.hostile, now)
             if chosen is None:
                 continue
-            decisions.append(
-                self._assign(waiting.request, chosen, now, "least_loaded", pool.members, considered)
-            )
-            group = self._groups.get(group_key)
-            if group:
-                heapq.heappush(heads, (group[0], group_key))
+            self._dequeue(waiting)
+            decisions.append(self._assign(request, chosen, now, "least_loaded", pool.members))
+            if pool.queue:
+                heapq.heappush(heads, (pool.queue[0], pool))
+            if idle:
+                # The agent's new entries give its idle pools someone to look at; such a
+                # pool is tried in its turn, unless that has passed (it found nobody then).
+                for other in chosen.pools:
+                    if other in idle and other.heap and other.queue[0] > place:
+                        idle.remove(other)
+                        heapq.heappush(heads, (other.queue[0], other))
         return decisions
 
     # internals: decisions --------------------------------------------------------------------
 
     def _assign(
-        self,
-        request: RoutingRequest,
-        state: _AgentState,
-        now: datetime,
-        rule: str,
-        eligible: int,
-        considered: tuple[str, ...],
+        self, request: RoutingRequest, state: _AgentState, now: datetime, rule: str, eligible: int
     ) -> Assigned:
-        waiting = self._queue.get(request.case_id)
-        if waiting is not None:
-            self._dequeue(waiting)
-        index = 0 if request.kind is WorkKind.PUBLIC else 1
-        before = state.load[index]
-        state.load[index] += 1
-        state.cases.add(request.case_id)
-        state.last_assigned = now.timestamp()
+        """Give the case (not queued, or already dequeued) to the agent."""
+        kind = request.kind
+        index = 0 if kind is WorkKind.PUBLIC else 1
+        load = state.load
+        before = load[index]
+        load[index] = before + 1
+        if now is not self._clock:
+            self._tell_time(now)
+        state.tail = self._clock_tail | state.rank
         state.assignments += 1
         if request.hostile:
             state.hostile_count += 1
             state.last_hostile = now
-        state.version += 1
+            self._park(state)
         self._push(state)
-        self._assigned[request.case_id] = (state.agent.id, request.kind)
+        agent_id = state.id
+        case_id = request.case_id
+        self._assigned[case_id] = state.held[index]
         sticky = self._sticky
-        sticky[request.customer] = (state.agent.id, now)
-        sticky.move_to_end(request.customer)
+        customer = request.customer
+        sticky[customer] = (agent_id, now)
+        sticky.move_to_end(customer)
         if len(sticky) > STICKY_LIMIT:
             sticky.popitem(last=False)
         if rule == "sticky":
-            why = f"{state.agent.id} handled this customer recently and has room"
+            why = sys.intern(f"{agent_id} handled this customer recently and has room")
         else:
-            why = (
-                f"{state.agent.id} is the least loaded qualified agent with room "
-                f"({before} {request.kind.value} case(s) before this one), idle the longest"
-            )
-        why = sys.intern(why)  # the same few sentences recur on every case
-        return Assigned(
-            case_id=request.case_id,
-            agent=state.agent.id,
-            at=now,
-            explanation=Explanation(rule=rule, eligible=eligible, considered=considered, why=why),
-        )
+            # The same few sentences recur on every case: make each once per agent.
+            code = 2 * before + index
+            found = state.whys.get(code)
+            if found is None:
+                found = state.whys[code] = sys.intern(
+                    f"{agent_id} is the least loaded qualified agent with room "
+                    f"({before} {kind.value} case(s) before this one), idle the longest"
+                )
+            why = found
+        explanation = make_explanation(rule, eligible, state.considered, why)
+        return make_assigned(case_id, agent_id, now, explanation)
 
-    def _queued(self, waiting: _Waiting, now: datetime) -> Queued:
-        pool = self._pool(_requirement(waiting.request), waiting.step)
+    def _queued(self, waiting: _Waiting, pool: _Pool, now: datetime) -> Queued:
         eligible = pool.members
         reason = "no qualified agent has room" if pool.online else "no qualified agent is online"
-        return Queued(
-            case_id=waiting.request.case_id,
-            position=self._position(waiting),
-            reason=reason,
-            at=now,
-            explanation=Explanation(
-                rule="no_capacity",
-                eligible=eligible,
-                considered=(),
-                why=f"{eligible} qualified agent(s) in the current target, none free",
-            ),
+        explanation = make_explanation(
+            "no_capacity",
+            eligible,
+            (),
+            f"{eligible} qualified agent(s) in the current target, none free",
+        )
+        return make_queued(
+            waiting.request.case_id, self._position(waiting), reason, now, explanation
         )
 
     def _unroutable(self, request: RoutingRequest, now: datetime) -> Unroutable:
@@ -679,28 +927,33 @@ class Router:
             "waited_minutes": (now - request.created_at).total_seconds() / 60,
         }
 
-    def _escalation(self, waiting: _Waiting, now: datetime, reason: str) -> Escalated:
+    def _escalation(
+        self, waiting: _Waiting, pools: list[_Pool], now: datetime, reason: str
+    ) -> Escalated:
         rule = self.policy.escalation[waiting.step - 1]
         waiting.step_since = now
-        pool = self._pool(_requirement(waiting.request), waiting.step)
         return Escalated(
             case_id=waiting.request.case_id,
             target=rule.target,
             step=waiting.step,
             at=now,
             explanation=Explanation(
-                rule=f"escalation:{rule.name}", eligible=pool.members, considered=(), why=reason
+                rule=f"escalation:{rule.name}",
+                eligible=pools[waiting.step].members,
+                considered=(),
+                why=reason,
             ),
         )
 
-    def _skip_empty_steps(self, waiting: _Waiting, now: datetime) -> list[Decision]:
+    def _skip_empty_steps(
+        self, waiting: _Waiting, pools: list[_Pool], now: datetime
+    ) -> list[Decision]:
         decisions: list[Decision] = []
-        requirement = _requirement(waiting.request)
-        while waiting.step < self._levels and not self._pool(requirement, waiting.step).online:
+        while waiting.step < self._levels and not pools[waiting.step].online:
             waiting.step += 1
             decisions.append(
                 self._escalation(
-                    waiting, now, "nobody in the current target is qualified and online"
+                    waiting, pools, now, "nobody in the current target is qualified and online"
                 )
             )
         return decisions
