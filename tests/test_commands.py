@@ -89,3 +89,20 @@ def test_simulate_refuses_a_bad_traffic_profile() -> None:
     code, _, err = run("simulate", "--traffic", "1,2,3")
     assert code == 2
     assert "24" in err
+
+
+def test_the_demo_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Replays are deterministic: nothing depends on the order of a set of strings."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "socialcx", "demo", "--out", str(tmp_path), "--json"],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True, text=True, check=True, timeout=120,
+        )  # fmt: skip
+        outputs.append(json.loads(done.stdout))
+    assert outputs[0] == outputs[1]

@@ -286,7 +286,8 @@ class IncidentDetector:
         """Take one mention; return an update when it opened or grew an incident."""
         if not complaint:
             return None
-        words = set(content_words(mention.text))
+        # Ordered, not a set: a replay must not depend on how strings hash.
+        words = dict.fromkeys(content_words(mention.text))
         if not words:
             return None
         at = mention.created_at
@@ -321,7 +322,7 @@ class IncidentDetector:
                 fresh.append((count, word))
             else:
                 home.words.add(word)  # the same problem, described in another word
-        joined = self._join_open(state, mention, words, case_id)
+        joined = self._join_open(state, mention, set(words), case_id)
         if joined is not None:
             return joined
         for _, word in sorted(fresh, reverse=True):
