@@ -372,3 +372,28 @@ def test_a_webhook_delivery_leaves_the_poll_cursor_alone(desk: Desk) -> None:
     desk.ingest_page(CHANNEL, [mention("m1")], "after-m1", now=T0)
     assert desk.ingest_page(CHANNEL, [mention("m2", who="u2")], None, now=T0) == 1
     assert desk.cursor(CHANNEL) == "after-m1"
+
+
+def test_a_message_after_the_case_closed_opens_a_new_case(desk: Desk) -> None:
+    first = desk.ingest(mention("m1"), now=T0)
+    assert first.case is not None
+    desk.close(first.case.id, now=T0 + timedelta(minutes=1), reason="spam")
+    again = desk.ingest(mention("m2", "hello again?", minute=2), now=T0 + timedelta(minutes=2))
+    reply = desk.ingest(mention("m3", "anyone?", minute=3, reply_to="m1"), now=T0)
+    assert again.case is not None
+    assert reply.case is not None
+    assert again.case.id != first.case.id
+    assert reply.case.id != first.case.id
+    assert desk.case(first.case.id).state is CaseState.CLOSED
+    assert desk.store.dead_letters() == []
+
+
+def test_a_message_after_the_case_resolved_reopens_it(desk: Desk) -> None:
+    desk.agents.add(agent("ana"), now=T0)
+    first = desk.ingest(mention("m1"), now=T0)
+    assert first.case is not None
+    desk.resolve(first.case.id, now=T0 + timedelta(minutes=1))
+    again = desk.ingest(mention("m2", "it broke again", minute=2, reply_to="m1"), now=T0)
+    assert again.case is not None
+    assert again.case.id == first.case.id
+    assert again.case.state in (CaseState.REOPENED, CaseState.ASSIGNED)

@@ -324,6 +324,9 @@ class Desk:
         labels = signals.labels
         decisions: list[Decision] = []
         case = self._case(thread.case_id) if isinstance(thread, JoinCase) else None
+        if case is not None and case.state is CaseState.CLOSED:
+            case = None  # closed is final: a later message starts a new case
+            thread = OpenCase(customer=self.threader.customer_of(mention.author), reason="closed")
         if case is None:
             case_id = case_id_for(mention)
             customer = (
@@ -603,6 +606,7 @@ class Desk:
             case = self.case(case_id)
             self._put(case.close(at=now, reason=reason), len(case.events))
             self._free(case, now)
+            self.threader.forget_customer(case.customer)
         return self.case(case_id)
 
     def _free(self, case: Case, now: datetime) -> None:
