@@ -397,3 +397,17 @@ def test_a_message_after_the_case_resolved_reopens_it(desk: Desk) -> None:
     assert again.case is not None
     assert again.case.id == first.case.id
     assert again.case.state in (CaseState.REOPENED, CaseState.ASSIGNED)
+
+
+def test_a_reply_that_went_out_as_its_case_closed_is_still_recorded_sent(desk: Desk) -> None:
+    from socialcx.errors import ValidationError
+
+    desk.agents.add(agent("ana"), now=T0)
+    case = desk.ingest(mention("m1"), now=T0).case
+    assert case is not None
+    message, _ = desk.reply(case.id, agent="ana", text="Sorry your bag is lost, DM us?", now=T0)
+    desk.close(case.id, now=T0 + timedelta(minutes=1))
+    desk.record_sent(message.id, native_id="n1", url=None, now=T0 + timedelta(minutes=2))
+    assert desk.store.get_message(message.id).state is MessageState.SENT  # type: ignore[union-attr]
+    with pytest.raises(ValidationError, match="closed"):
+        desk.reply(case.id, agent="ana", text="One more thing about your bag", now=T0)

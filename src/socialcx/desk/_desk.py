@@ -673,6 +673,10 @@ class Desk:
             PolicyViolation: the gate refused it; nothing is stored. ``codes``
                 holds the reasons' codes.
         """
+        if self.case(case_id).state is CaseState.CLOSED:
+            raise ValidationError(
+                f"case {case_id!r} is closed: nothing more goes out on it", field="case_id"
+            )
         verdict = self.gate.check(draft)
         if isinstance(verdict, Refused):
             codes = [r.code.value for r in verdict.reasons]
@@ -787,7 +791,9 @@ class Desk:
             sent = message.mark_sent(at=now, native_id=native_id, url=url)
             self.store.update_message(sent)
             case = self._case(message.case_id)
-            if case is not None:
+            if case is not None and case.state is not CaseState.CLOSED:
+                # The reply is out whatever happened to the case meanwhile; a closed
+                # case takes no more events, but the message is still marked sent.
                 updated = case.record_reply(
                     message_id=message.id, visibility=message.visibility, agent=message.agent,
                     at=now,
