@@ -56,6 +56,7 @@ from socialcx.channels._http import (
     parse_meta_usage,
     verify_signature,
 )
+from socialcx.channels._paging import order_key, sift
 from socialcx.channels._protocol import (
     ChannelHealth,
     Cursor,
@@ -701,12 +702,6 @@ class _Thread:
         )
 
 
-def _order(mention: Mention) -> str:
-    """Sort key: UTC time, then id; newest-first edges are walked back to ``since``."""
-    return f"{mention.created_at.astimezone(UTC).isoformat()}|{mention.native_id}"
-
-
-#: One page of a walk: fresh mentions, fresh rejected items, the thread's state, more to come.
 _Walked = tuple[list[Mention], list[InvalidPayload], _Thread, bool]
 
 
@@ -724,49 +719,6 @@ def _raw_order(error: InvalidPayload) -> str | None:
     except _Bad:
         return None
     return f"{moment.astimezone(UTC).isoformat()}|{item_id}"
-
-
-def _sift(
-    entries: Sequence[Mention | InvalidPayload], since: str | None
-) -> tuple[list[Mention], list[InvalidPayload], list[str], bool]:
-    """Split a newest-first page into what is new since ``since``.
-
-    An entry is new when its sort key is above ``since``. A rejected item whose
-    time cannot be read takes a key just above its older neighbour on the page,
-    so ``since`` passes it like any other item and it is reported once; with no
-    older neighbour it is new unless a newer item on the page was already seen.
-
-    Returns:
-        The new mentions and the new rejected items (both newest first), the
-        sort keys of the page, and whether an item already seen was reached.
-    """
-    keys = [_order(e) if isinstance(e, Mention) else _raw_order(e) for e in entries]
-    fresh: list[Mention] = []
-    rejected: list[InvalidPayload] = []
-    known: list[str] = []
-    reached = False
-    for n, (entry, key) in enumerate(zip(entries, keys, strict=True)):
-        if key is None and isinstance(entry, InvalidPayload):
-            older = next((k for k in keys[n + 1 :] if k is not None), None)
-            if older is not None:
-                raw = (
-                    entry.raw.encode("utf-8", "replace")
-                    if isinstance(entry.raw, str)
-                    else entry.raw
-                )
-                key = f"{older}|{hashlib.sha256(raw).hexdigest()[:16]}"
-        if key is not None:
-            known.append(key)
-            if since is not None and key <= since:
-                reached = True
-                continue
-        elif reached:
-            continue
-        if isinstance(entry, Mention):
-            fresh.append(entry)
-        else:
-            rejected.append(entry)
-    return fresh, rejected, known, reached
 
 
 def _read_cursor(cursor: Cursor | None, platform: str) -> dict[str, _Thread]:
@@ -983,12 +935,12 @@ class _GraphChannel:
                 ],
             }
         entries = self._entries(body, what, make)
-        fresh, rejected, known, reached = _sift(entries, state.since)
+        fresh, rejected, known, reached = sift(entries, state.since, raw_order=_raw_order)
         newest = state.newest
         if state.token is None and known:
             newest = max(known)
         token = _paging_after(body)
-        fresh.sort(key=_order)
+        fresh.sort(key=order_key)
         rejected.reverse()  # oldest first, like the mentions
         if token is not None and not reached and entries:
             return fresh, rejected, _Thread(since=state.since, token=token, newest=newest), True
@@ -1029,7 +981,7 @@ class _GraphChannel:
         for mention in mentions:
             if mention.visibility is Visibility.PRIVATE and not mention.author.is_brand:
                 self._seen_inbound(mention.author.native_id, mention.created_at)
-        mentions.sort(key=_order)
+        mentions.sort(key=order_key)
         return Page(
             mentions=mentions,
             next_cursor=_write_cursor({**threads, **out}),

@@ -21,12 +21,11 @@ without calling, as it does when YouTube itself answers ``quotaExceeded``.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
@@ -36,6 +35,7 @@ import httpx
 
 from socialcx._clock import Clock, SystemClock
 from socialcx.channels._http import checked_request, json_body, until_pacific_midnight
+from socialcx.channels._paging import order_key, sift
 from socialcx.channels._protocol import (
     ChannelHealth,
     Cursor,
@@ -440,10 +440,6 @@ class _Walk:
         )
 
 
-def _order(mention: Mention) -> str:
-    return f"{mention.created_at.astimezone(UTC).isoformat()}|{mention.native_id}"
-
-
 def _raw_order(error: InvalidPayload) -> str | None:
     """The sort key of a rejected comment (or thread), when its raw JSON still shows it."""
     try:
@@ -464,49 +460,6 @@ def _raw_order(error: InvalidPayload) -> str | None:
     except _Bad:
         return None
     return f"{moment.astimezone(UTC).isoformat()}|{native_id}"
-
-
-def _sift(
-    entries: Sequence[Mention | InvalidPayload], since: str | None
-) -> tuple[list[Mention], list[InvalidPayload], list[str], bool]:
-    """Split a newest-first page into what is new since ``since``.
-
-    An entry is new when its sort key is above ``since``. A rejected item whose
-    time cannot be read takes a key just above its older neighbour on the page,
-    so ``since`` passes it like any other item and it is reported once; with no
-    older neighbour it is new unless a newer item on the page was already seen.
-
-    Returns:
-        The new mentions and the new rejected items (both newest first), the
-        sort keys of the page, and whether an item already seen was reached.
-    """
-    keys = [_order(e) if isinstance(e, Mention) else _raw_order(e) for e in entries]
-    fresh: list[Mention] = []
-    rejected: list[InvalidPayload] = []
-    known: list[str] = []
-    reached = False
-    for n, (entry, key) in enumerate(zip(entries, keys, strict=True)):
-        if key is None and isinstance(entry, InvalidPayload):
-            older = next((k for k in keys[n + 1 :] if k is not None), None)
-            if older is not None:
-                raw = (
-                    entry.raw.encode("utf-8", "replace")
-                    if isinstance(entry.raw, str)
-                    else entry.raw
-                )
-                key = f"{older}|{hashlib.sha256(raw).hexdigest()[:16]}"
-        if key is not None:
-            known.append(key)
-            if since is not None and key <= since:
-                reached = True
-                continue
-        elif reached:
-            continue
-        if isinstance(entry, Mention):
-            fresh.append(entry)
-        else:
-            rejected.append(entry)
-    return fresh, rejected, known, reached
 
 
 def _comparable(text: str) -> str:
@@ -685,9 +638,9 @@ class YouTubeChannel:
         if body is None:  # 304 Not Modified: nothing new since the last poll
             return Page(mentions=[], next_cursor=state.to_cursor(), has_more=False)
         entries = self._entries(body, "commentThreads.list")
-        fresh, rejected, known, _ = _sift(entries, state.since)
+        fresh, rejected, known, _ = sift(entries, state.since, raw_order=_raw_order)
         tops = [m for m in entries if isinstance(m, Mention) and m.conversation_id == m.native_id]
-        reached = any(state.since is not None and _order(m) <= state.since for m in tops)
+        reached = any(state.since is not None and order_key(m) <= state.since for m in tops)
         newest, etag = state.newest, state.etag
         if state.token is None:
             if known:
@@ -696,7 +649,7 @@ class YouTubeChannel:
                 _opt_str(body.get("etag")) if isinstance(body, dict) else None
             )
         token = _opt_str(body.get("nextPageToken")) if isinstance(body, dict) else None
-        fresh.sort(key=_order)
+        fresh.sort(key=order_key)
         rejected.reverse()  # oldest first, like the mentions
         if token is not None and not reached and entries:
             walk = _Walk(since=state.since, token=token, newest=newest, etag=etag)
