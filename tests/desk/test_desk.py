@@ -411,3 +411,18 @@ def test_a_reply_that_went_out_as_its_case_closed_is_still_recorded_sent(desk: D
     assert desk.store.get_message(message.id).state is MessageState.SENT  # type: ignore[union-attr]
     with pytest.raises(ValidationError, match="closed"):
         desk.reply(case.id, agent="ana", text="One more thing about your bag", now=T0)
+
+
+def test_a_public_reply_to_a_customer_who_wrote_only_privately_is_refused(desk: Desk) -> None:
+    from socialcx.errors import PolicyViolation
+
+    desk.agents.add(agent("ana"), now=T0)
+    case = desk.ingest(mention("d1", "my bag is lost, help", private=True), now=T0).case
+    assert case is not None
+    with pytest.raises(PolicyViolation) as info:
+        desk.reply(case.id, agent="ana", text="Sorry your bag is lost, we are on it", now=T0)
+    assert info.value.codes == ("no_public_post",)
+    message, _ = desk.reply(
+        case.id, agent="ana", text="Sorry your bag is lost, we are on it", private=True, now=T0
+    )
+    assert message.recipient == "u1"

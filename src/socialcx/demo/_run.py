@@ -208,15 +208,22 @@ class _Team:
     def _send(self, case_id: str, agent: str, text: str | None, now: datetime) -> None:
         if not text:
             return
+        # A customer who wrote only privately is answered privately.
+        private = not any(k for k in self._public_posts(case_id))
         try:
-            self.desk.reply(case_id, agent=agent, text=text, now=now)
+            self.desk.reply(case_id, agent=agent, text=text, private=private, now=now)
         except PolicyViolation:
             self.refused += 1
             fallback = "Sorry about this. Could you send us a private message so we can help?"
             try:
-                self.desk.reply(case_id, agent=agent, text=fallback, now=now)
+                self.desk.reply(case_id, agent=agent, text=fallback, private=private, now=now)
             except SocialCXError:
                 self.refused += 1
+
+    def _public_posts(self, case_id: str) -> list[str]:
+        case = self.desk.case(case_id)
+        found = (self.desk.store.get_mention(k) for k in case.mentions)
+        return [m.native_id for m in found if m is not None and m.is_public]
 
 
 def run_demo(

@@ -689,6 +689,11 @@ class Desk:
             mentions = [m for m in (self.store.get_mention(k) for k in case.mentions) if m]
             public = [m for m in mentions if m.visibility is Visibility.PUBLIC]
             customer = next((m.author for m in mentions if not m.author.is_brand), None)
+            if draft.is_public and not public:
+                raise PolicyViolation(
+                    "the customer has written only privately: reply privately",
+                    codes=["no_public_post"],
+                )
             in_reply_to = public[-1].native_id if draft.is_public and public else None
             key = idempotency_key(
                 case_id=case.id, channel=case.channel, in_reply_to=in_reply_to,
