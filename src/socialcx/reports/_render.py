@@ -138,7 +138,9 @@ def _charts(metrics: Metrics) -> list[tuple[str, str]]:
                 range(len(metrics.incidents)), [" ".join(r.topic[:3]) for r in metrics.incidents]
             )
             axes.xaxis_date()
+            axes.xaxis.set_major_locator(dates.AutoDateLocator(minticks=3, maxticks=6))
             axes.xaxis.set_major_formatter(dates.DateFormatter("%d %b %H:%M"))
+            axes.tick_params(axis="x", labelrotation=30)
             axes.set_title("Incidents (first to last complaint)")
 
         charts.append(("incidents", _svg(timeline, height=1.2 + 0.4 * len(metrics.incidents))))
