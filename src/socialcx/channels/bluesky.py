@@ -32,7 +32,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
@@ -41,6 +41,7 @@ import attrs
 import httpx
 
 from socialcx._clock import Clock, SystemClock
+from socialcx.channels import _watermark as watermark
 from socialcx.channels._http import checked_request, json_body
 from socialcx.channels._protocol import (
     ChannelHealth,
@@ -550,74 +551,6 @@ def parse_mentions(payload: Any, *, ref: ChannelRef) -> list[Mention | InvalidPa
         ) from exc
 
 
-# --- walking a newest-first list ---------------------------------------------------------
-
-
-#: The position of an item without a usable time: newer than anything, never a watermark.
-_NOWHERE = datetime.max.replace(tzinfo=UTC)
-
-
-@attrs.frozen
-class _Item:
-    at: datetime
-    uri: str
-    entry: Mention | InvalidPayload | None  # None: a position in the list, nothing to deliver
-
-
-def _mark(at: datetime, uris: Iterable[str]) -> list[Any]:
-    return [at.isoformat(), sorted(set(uris))]
-
-
-def _read_mark(value: Any) -> tuple[datetime, frozenset[str]] | None:
-    if value is None:
-        return None
-    if (
-        isinstance(value, list)
-        and len(value) == 2
-        and isinstance(value[1], list)
-        and all(isinstance(u, str) for u in value[1])
-    ):
-        at = _parse_time(value[0])
-        if at is not None:
-            return at, frozenset(value[1])
-    raise ValueError("watermark")
-
-
-def _walk(
-    state: dict[str, Any], items: list[_Item], server_cursor: str | None
-) -> tuple[list[Mention | InvalidPayload], bool]:
-    """One page of a newest-first list against the watermark; updates ``state``.
-
-    Returns:
-        The new entries, oldest first, and whether the walk goes on.
-    """
-    mark = _read_mark(state.get("w"))
-    walking = isinstance(state.get("walk"), dict)
-
-    def old(item: _Item) -> bool:
-        if mark is None:
-            return False
-        return item.at < mark[0] or (item.at == mark[0] and item.uri in mark[1])
-
-    new = [i for i in items if not old(i)]
-    top = _read_mark(state["walk"].get("top")) if walking else None
-    placed = [i for i in new if i.at != _NOWHERE]
-    if placed:
-        newest = max(i.at for i in placed)
-        if top is None or newest > top[0]:
-            top = (newest, frozenset())
-        top = (top[0], top[1] | {i.uri for i in placed if i.at == top[0]})
-    done = len(new) < len(items) or not server_cursor or not items
-    if done:
-        state.pop("walk", None)
-        if top is not None:
-            state["w"] = _mark(*top)
-    else:
-        state["walk"] = {"c": server_cursor, "top": _mark(*top) if top else None}
-    new.sort(key=lambda i: (i.at, i.uri))
-    return [i.entry for i in new if i.entry is not None], not done
-
-
 # --- the channel -------------------------------------------------------------------------
 
 
@@ -851,7 +784,7 @@ class BlueskyChannel:
         if cursor is None:
             start: dict[str, Any] = {}
             if self._backfill is not None:
-                start = {"w": _mark(self._clock.now() - self._backfill, [])}
+                start = {"w": watermark.mark(self._clock.now() - self._backfill, [])}
             return {"notifications": dict(start), "search": dict(start), "chat": {}}
         try:
             state = json.loads(cursor)
@@ -859,7 +792,7 @@ class BlueskyChannel:
                 raise ValueError("cursor")
             for key in ("notifications", "search"):
                 state.setdefault(key, {})
-                _read_mark(state[key].get("w"))
+                watermark.read_mark(state[key].get("w"), parse_time=_parse_time)
             state.setdefault("chat", {})
         except ValueError:
             raise PermanentChannelError(
@@ -900,7 +833,9 @@ class BlueskyChannel:
             rejected=rejected,
         )
 
-    def _items(self, raw: list[Any], build: Callable[[_Collector, Any], None]) -> list[_Item]:
+    def _items(
+        self, raw: list[Any], build: Callable[[_Collector, Any], None]
+    ) -> list[watermark.Item]:
         """Entries with the position (``indexedAt``, uri) each item holds in the list.
 
         Items that give no entry (a like, a follow) still mark a position, so
@@ -919,17 +854,12 @@ class BlueskyChannel:
             if not isinstance(uri, str):
                 at, uri = None, _dump(obj)
             found.append((at, uri, collector.out))
-        times = [at for at, _, _ in found]
-        items: list[_Item] = []
-        for n, (at, uri, out) in enumerate(found):
-            if at is None:
-                older = (t for t in times[n + 1 :] if t is not None)
-                newer = (t for t in reversed(times[:n]) if t is not None)
-                # no neighbour with a position: deliver what it gave, it cannot end the walk
-                at = next(older, None) or next(newer, None) or _NOWHERE
-            items.append(_Item(at=at, uri=uri, entry=None))
-            items.extend(_Item(at=at, uri=uri, entry=entry) for entry in out)
-        return items
+        items: list[watermark.Item] = []
+        for at, uri, out in found:
+            where = watermark.NOWHERE if at is None else at  # placed below, between its neighbours
+            items.append(watermark.Item(at=where, key=uri, entry=None))
+            items.extend(watermark.Item(at=where, key=uri, entry=entry) for entry in out)
+        return watermark.place(items)
 
     async def _fetch_notifications(
         self, state: dict[str, Any]
@@ -950,7 +880,7 @@ class BlueskyChannel:
 
         items = self._items(notifications, build)
         server_cursor = body.get("cursor") if isinstance(body.get("cursor"), str) else None
-        return _walk(state, items, server_cursor)
+        return watermark.walk(state, items, server_cursor, cursor_key="c", parse_time=_parse_time)
 
     async def _fetch_search(
         self, state: dict[str, Any]
@@ -960,7 +890,7 @@ class BlueskyChannel:
             ("sort", "latest"),
             ("limit", self._page_size),
         ]
-        mark = _read_mark(state.get("w"))
+        mark = watermark.read_mark(state.get("w"), parse_time=_parse_time)
         if mark is not None:
             params.append(("since", mark[0].isoformat().replace("+00:00", "Z")))
         walk = state.get("walk")
@@ -972,7 +902,7 @@ class BlueskyChannel:
             raise self._shape(body, "searchPosts: expected posts")
         items = self._items(posts, _Collector.post_view)
         server_cursor = body.get("cursor") if isinstance(body.get("cursor"), str) else None
-        return _walk(state, items, server_cursor)
+        return watermark.walk(state, items, server_cursor, cursor_key="c", parse_time=_parse_time)
 
     async def _fetch_chat(
         self, state: dict[str, Any]

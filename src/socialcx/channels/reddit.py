@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
@@ -39,6 +39,7 @@ import httpx
 
 from socialcx._clock import Clock, SystemClock
 from socialcx._version import __version__
+from socialcx.channels import _watermark as watermark
 from socialcx.channels._http import (
     RateLimitStatus,
     checked_request,
@@ -389,93 +390,6 @@ def _parse(payload: Any, ref: ChannelRef) -> list[Mention | InvalidPayload]:
     return _entries(payload, ref)
 
 
-# --- walking a newest-first listing ------------------------------------------------------------
-
-
-#: The position of an item without a usable time: newer than anything, never a watermark.
-_NOWHERE = datetime.max.replace(tzinfo=UTC)
-
-
-@attrs.frozen
-class _Item:
-    at: datetime
-    name: str
-    entry: Mention | InvalidPayload
-
-
-def _mark(at: datetime, names: Iterable[str]) -> list[Any]:
-    return [at.isoformat(), sorted(set(names))]
-
-
-def _read_mark(value: Any) -> tuple[datetime, frozenset[str]] | None:
-    if value is None:
-        return None
-    if (
-        isinstance(value, list)
-        and len(value) == 2
-        and isinstance(value[0], str)
-        and isinstance(value[1], list)
-        and all(isinstance(n, str) for n in value[1])
-    ):
-        try:
-            at = datetime.fromisoformat(value[0])
-        except ValueError:
-            at = None
-        if at is not None and at.tzinfo is not None:
-            return at, frozenset(value[1])
-    raise ValueError("watermark")
-
-
-def _place(items: list[_Item]) -> list[_Item]:
-    """Give an item without a usable time the time of its nearest placed neighbour.
-
-    The listing is newest first, so the older neighbour (else the newer one)
-    bounds where it sits; the watermark then passes it like any other item
-    and it is delivered (or rejected) once. With no placed neighbour it stays
-    unplaceable: delivered, but it never moves the watermark.
-    """
-    times = [i.at for i in items]
-    placed: list[_Item] = []
-    for n, item in enumerate(items):
-        if item.at == _NOWHERE:
-            older = (t for t in times[n + 1 :] if t != _NOWHERE)
-            newer = (t for t in reversed(times[:n]) if t != _NOWHERE)
-            item = attrs.evolve(item, at=next(older, None) or next(newer, None) or _NOWHERE)
-        placed.append(item)
-    return placed
-
-
-def _walk(
-    state: dict[str, Any], items: list[_Item], after: str | None
-) -> tuple[list[Mention | InvalidPayload], bool]:
-    """One page of a newest-first listing against the watermark; updates ``state``."""
-    mark = _read_mark(state.get("w"))
-    walk = state.get("walk")
-    top = _read_mark(walk.get("top")) if isinstance(walk, dict) else None
-
-    def old(item: _Item) -> bool:
-        if mark is None:
-            return False
-        return item.at < mark[0] or (item.at == mark[0] and item.name in mark[1])
-
-    new = [i for i in items if not old(i)]
-    placed = [i for i in new if i.at != _NOWHERE]
-    if placed:
-        newest = max(i.at for i in placed)
-        if top is None or newest > top[0]:
-            top = (newest, frozenset())
-        top = (top[0], top[1] | {i.name for i in placed if i.at == top[0]})
-    done = len(new) < len(items) or not after or not items
-    if done:
-        state.pop("walk", None)
-        if top is not None:
-            state["w"] = _mark(*top)
-    else:
-        state["walk"] = {"after": after, "top": _mark(*top) if top else None}
-    new.sort(key=lambda i: (i.at, i.name))
-    return [i.entry for i in new], not done
-
-
 # --- the channel -----------------------------------------------------------------------------
 
 
@@ -707,7 +621,7 @@ class RedditChannel:
         if cursor is None:
             start: dict[str, Any] = {}
             if self._backfill is not None:
-                start = {"w": _mark(self._clock.now() - self._backfill, [])}
+                start = {"w": watermark.mark(self._clock.now() - self._backfill, [])}
             return {"inbox": dict(start), "search": dict(start)}
         try:
             state = json.loads(cursor)
@@ -715,7 +629,7 @@ class RedditChannel:
                 raise ValueError("cursor")
             for key in ("inbox", "search"):
                 state.setdefault(key, {})
-                _read_mark(state[key].get("w"))
+                watermark.read_mark(state[key].get("w"))
         except ValueError:
             raise PermanentChannelError(
                 "reddit: the cursor is not one this channel issued", platform=PLATFORM
@@ -767,7 +681,7 @@ class RedditChannel:
         children = data.get("children") if isinstance(data, Mapping) else None
         if not isinstance(children, list):
             raise self._shape(body, f"{path}: expected a listing")
-        items: list[_Item] = []
+        items: list[watermark.Item] = []
         for child in children:
             child_data = child.get("data") if isinstance(child, Mapping) else None
             if isinstance(child, Mapping) and child.get("kind") in _THING_NAMES:
@@ -779,19 +693,26 @@ class RedditChannel:
             except _Bad as error:
                 entry = _invalid(child, error)
             if isinstance(entry, Mention):
-                items.append(_Item(at=entry.created_at, name=entry.native_id, entry=entry))
+                items.append(watermark.Item(at=entry.created_at, key=entry.native_id, entry=entry))
                 continue
             name = child_data.get("name") if isinstance(child_data, Mapping) else None
             created = child_data.get("created_utc") if isinstance(child_data, Mapping) else None
             try:
                 at = _epoch(created, field="created_utc")
             except _Bad:
-                at = _NOWHERE  # placed below, between its neighbours
+                at = watermark.NOWHERE  # placed below, between its neighbours
             items.append(
-                _Item(at=at, name=name if isinstance(name, str) else _dump(child), entry=entry)
+                watermark.Item(
+                    at=at, key=name if isinstance(name, str) else _dump(child), entry=entry
+                )
             )
         after = data.get("after") if isinstance(data, Mapping) else None
-        return _walk(state, _place(items), after if isinstance(after, str) else None)
+        return watermark.walk(
+            state,
+            watermark.place(items),
+            after if isinstance(after, str) else None,
+            cursor_key="after",
+        )
 
     # --- sending
 
