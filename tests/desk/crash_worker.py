@@ -17,22 +17,17 @@ after a reply was recorded.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from socialcx.channels import Delivery, Page
 from socialcx.desk import Desk, Notice, NoticeKind
 from socialcx.model import (
     Agent,
-    Author,
     Capacity,
-    ChannelCapabilities,
     ChannelRef,
-    Mention,
     MessageState,
     OutboundMessage,
     Visibility,
@@ -40,37 +35,11 @@ from socialcx.model import (
 from socialcx.runtime import Outpost
 from socialcx.store import PostgresStore, SQLiteStore
 from socialcx.testing import FakeClock
+from tests.runtime.file_network import FileNetwork
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-CHANNEL = ChannelRef(platform="acme", account="brand")
+CHANNEL = ChannelRef(platform="files", account="brand")
 POSTS = 48
-TEXTS = (
-    "@brand my parcel is lost and nobody answers, terrible",
-    "@brand still waiting for my refund, charged twice",
-    "@brand the app keeps crashing when I pay, so annoying",
-    "@brand why is my order three days late?",
-)
-
-
-def script() -> list[Mention]:
-    """The customers' side of the day: some start threads, some answer their own."""
-    posts = []
-    for n in range(POSTS):
-        customer = n % 20
-        parent = f"p{n - 20}" if n >= 20 and n % 3 == 0 else None
-        posts.append(
-            Mention(
-                channel=CHANNEL,
-                native_id=f"p{n}",
-                author=Author(platform="acme", native_id=f"c{customer}", handle=f"cust{customer}"),
-                text=TEXTS[n % len(TEXTS)],
-                created_at=T0 + timedelta(minutes=n),
-                visibility=Visibility.PUBLIC,
-                in_reply_to=parent,
-                raw={"id": f"p{n}"},
-            )
-        )
-    return posts
 
 
 class Crash:
@@ -84,63 +53,6 @@ class Crash:
         self.seen += 1
         if self.die_at is not None and self.seen >= self.die_at:
             os.kill(os.getpid(), signal.SIGKILL)
-
-
-class FileNetwork:
-    """A network without idempotency whose state lives in files."""
-
-    capabilities = ChannelCapabilities(public_reply=True, private_message=False, max_length=500)
-
-    def __init__(self, folder: Path, crash: Crash) -> None:
-        self.folder = folder
-        self.crash = crash
-        self.posts = script()
-        self.sent_log = folder / "sent.jsonl"
-
-    @property
-    def ref(self) -> ChannelRef:
-        return CHANNEL
-
-    @property
-    def health(self) -> object:
-        from socialcx.channels import ChannelHealth
-
-        return ChannelHealth.HEALTHY
-
-    async def fetch(self, cursor: str | None) -> Page:
-        start = int(cursor or 0)
-        chunk = self.posts[start : start + 5]
-        end = start + len(chunk)
-        return Page(mentions=tuple(chunk), next_cursor=str(end), has_more=end < len(self.posts))
-
-    def _sent(self) -> list[dict[str, str]]:
-        if not self.sent_log.exists():
-            return []
-        return [json.loads(line) for line in self.sent_log.read_text().splitlines() if line]
-
-    async def send(self, message: OutboundMessage) -> Delivery:
-        native_id = f"s{len(self._sent())}"
-        with self.sent_log.open("a") as f:
-            f.write(json.dumps({"key": message.idempotency_key, "id": native_id}) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        self.crash.point()  # the network has it; the desk does not know yet
-        return Delivery(native_id=native_id, url=None)
-
-    async def find_sent(self, message: OutboundMessage) -> Delivery | None:
-        for row in self._sent():
-            if row["key"] == message.idempotency_key:
-                return Delivery(native_id=row["id"], url=None, replayed=True)
-        return None
-
-    async def close(self) -> None:
-        return None
-
-    async def __aenter__(self) -> FileNetwork:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
 
 
 def main() -> int:
@@ -189,7 +101,14 @@ def main() -> int:
     async def sleep(seconds: float) -> None:
         clock.advance(timedelta(seconds=seconds))
 
-    network = FileNetwork(folder, crash)
+    network = FileNetwork(
+        account="brand",
+        folder=str(folder),
+        posts=POSTS,
+        customers=20,
+        reply_every=3,
+        on_sent=crash.point,
+    )
 
     async def run() -> None:
         outpost = Outpost(desk, channels=[network], clock=clock, sleep=sleep)  # type: ignore[list-item]

@@ -5,7 +5,9 @@ Used by the restart tests through ``socialcx run``: ``type =
 posts come from a fixed script; replies the brand sends are appended to
 ``sent.jsonl``. It has no idempotency, so the outpost must look before it sends
 again. ``stop_after_fetches`` / ``stop_after_sends`` make it send SIGTERM to its
-own process at that point, the way an operator stops a running outpost.
+own process at that point, the way an operator stops a running outpost;
+``on_sent`` is called right after the network has taken a reply (the crash
+tests kill the process there).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,12 +31,12 @@ TEXTS = (
 )
 
 
-def script(posts: int) -> list[Mention]:
-    """The customers' posts: every fourth one answers an earlier post of its author."""
+def script(posts: int, *, customers: int = 9, reply_every: int = 4) -> list[Mention]:
+    """The customers' posts: every ``reply_every``-th one answers its author's earlier post."""
     out = []
     for n in range(posts):
-        customer = n % 9
-        parent = f"p{n - 9}" if n >= 9 and n % 4 == 0 else None
+        customer = n % customers
+        answers = n >= customers and n % reply_every == 0
         out.append(
             Mention(
                 channel=ChannelRef(platform="files", account="brand"),
@@ -42,7 +45,7 @@ def script(posts: int) -> list[Mention]:
                 text=TEXTS[n % len(TEXTS)],
                 created_at=T0 + timedelta(minutes=n),
                 visibility="public",
-                in_reply_to=parent,
+                in_reply_to=f"p{n - customers}" if answers else None,
             )
         )
     return out
@@ -60,13 +63,17 @@ class FileNetwork:
         folder: str,
         posts: int = 40,
         page: int = 5,
+        customers: int = 9,
+        reply_every: int = 4,
         stop_after_fetches: int = 0,
         stop_after_sends: int = 0,
+        on_sent: Callable[[], object] | None = None,
         **_: Any,
     ) -> None:
         self._ref = ChannelRef(platform="files", account=account)
         self._folder = Path(folder)
-        self._posts = script(posts)
+        self._posts = script(posts, customers=customers, reply_every=reply_every)
+        self._on_sent = on_sent
         self._page = page
         self._stop_fetch = stop_after_fetches
         self._stop_send = stop_after_sends
@@ -103,6 +110,10 @@ class FileNetwork:
         native_id = f"s{len(self.sent())}"
         with (self._folder / "sent.jsonl").open("a") as f:
             f.write(json.dumps({"key": message.idempotency_key, "id": native_id}) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        if self._on_sent is not None:
+            self._on_sent()  # the network has it; the desk does not know yet
         self._sends += 1
         if self._sends == self._stop_send:
             self._stop()
