@@ -210,11 +210,15 @@ def test_a_burst_of_one_complaint_becomes_an_incident_and_links_cases(store: Sto
         text = f"@acme my order was {words[n % len(words)]} and nobody helps, awful"
         desk.ingest(mention(f"q{n}", text, who=f"q{n}", minute=n * 3), now=T0)
     opened: list[Notice] = []
+    grew: list[Notice] = []
     desk.subscribe(lambda n: opened.append(n) if n.kind is NoticeKind.INCIDENT_OPENED else None)
+    desk.subscribe(lambda n: grew.append(n) if n.kind is NoticeKind.INCIDENT_GREW else None)
     for n in range(20):
         text = "@acme the checkout payment page is down again, terrible"
         desk.ingest(mention(f"w{n}", text, who=f"w{n}", minute=601 + n), now=T0)
     assert len(opened) == 1
+    assert grew  # later complaints of the burst join it, and the host hears of each
+    assert {n.incident_id for n in grew} == {opened[0].incident_id}
     incidents = desk.store.incidents()
     assert len(incidents) == 1
     linked = [c for c in desk.cases() if c.incident_id == incidents[0].id]

@@ -397,12 +397,13 @@ def _close_idle(desk: Desk, team: _Team, now: datetime) -> None:
     """Cases nobody needs to work on (praise, chatter) are closed after a while."""
     if now.minute % 30:
         return
+    queued = {r.case_id for r in desk.router.queued(now=now)}
     for case in desk.store.cases(open_only=True):
         if (
             case.assignee is None
             and case.id not in team.close_at
             and desk.router.held(case.id) is None
+            and case.id not in queued
+            and now - case.opened_at > timedelta(minutes=30)
         ):
-            queued = any(r.case_id == case.id for r in desk.router.queued(now=now))
-            if not queued and now - case.opened_at > timedelta(minutes=30):
-                team.close_at[case.id] = now
+            team.close_at[case.id] = now

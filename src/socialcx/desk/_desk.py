@@ -133,7 +133,7 @@ class _Agents:
     ) -> list[Decision]:
         """Available, busy, away or offline."""
         presence = Presence(presence) if isinstance(presence, str) else presence
-        stored = {a.id: a for a in self._desk.store.agents()}.get(agent_id)
+        stored = self._desk.router.agent(agent_id)  # the router holds every agent of the store
         if stored is None:
             raise ValidationError(f"no agent {agent_id!r}", field="agent_id")
         self._desk.store.save_agent(attrs.evolve(stored, presence=presence))
@@ -414,9 +414,8 @@ class Desk:
         incident = update.incident
         self.store.save_incident(incident)
         kind = NoticeKind.INCIDENT_OPENED if update.opened else NoticeKind.INCIDENT_GREW
-        if update.opened:
-            self._notify(Notice(kind=kind, at=now, incident_id=incident.id, case_id=case.id,
-                                detail=" ".join(incident.topic)))  # fmt: skip
+        self._notify(Notice(kind=kind, at=now, incident_id=incident.id, case_id=case.id,
+                            detail=" ".join(incident.topic)))  # fmt: skip
         for key in update.joined:
             other_id = self.store.mention_case(key)
             if other_id is None or other_id == case.id:
@@ -627,7 +626,7 @@ class Desk:
             return None
         incident = None
         if case.incident_id is not None:
-            incident = next((i for i in self.incidents.incidents if i.id == case.incident_id), None)
+            incident = self.incidents.incident(case.incident_id)
         return next_steps(case, playbook, now, incident=incident)
 
     def capabilities_of(self, platform: str) -> ChannelCapabilities:
@@ -649,7 +648,7 @@ class Desk:
     ) -> Draft:
         """A draft for the gate, with the case's context: the customer's words, reach, window."""
         case = self.case(case_id)
-        who = self.router.agent(agent) or {a.id: a for a in self.store.agents()}.get(agent)
+        who = self.router.agent(agent)
         if who is None:
             raise ValidationError(f"no agent {agent!r}", field="agent")
         mentions = [m for m in (self.store.get_mention(k) for k in case.mentions) if m is not None]

@@ -354,6 +354,10 @@ class IncidentDetector:
             state.open = [o for o in state.open if o.incident_id != incident_id]
         return incident
 
+    def incident(self, incident_id: str) -> Incident | None:
+        """One incident by id, if this detector made it."""
+        return self._incidents.get(incident_id)
+
     @property
     def incidents(self) -> tuple[Incident, ...]:
         """Every incident so far."""
