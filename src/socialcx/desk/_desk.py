@@ -203,7 +203,8 @@ class Desk:
     _retry: set[str] = attrs.field(init=False, factory=set)
     _pending: dict[str, int] = attrs.field(init=False, factory=dict)
     _dirty: dict[str, Case] = attrs.field(init=False, factory=dict)
-    _levels: list[set[str]] = attrs.field(init=False, factory=list)
+    # One entry per open transaction: for each case it changed, (pending, dirty) before it.
+    _levels: list[dict[str, tuple[int | None, Case | None]]] = attrs.field(init=False, factory=list)
 
     def __attrs_post_init__(self) -> None:
         self.agents = _Agents(self)
@@ -385,7 +386,7 @@ class Desk:
         elif opened:
             decision = NoAction(reason="no_action_needed")
         self._put(case, stored)
-        if opened:
+        if opened and self._subscribers:
             self._notify(Notice(kind=NoticeKind.CASE_OPENED, at=now, case_id=case.id,
                                 detail=", ".join(sorted(labels))))  # fmt: skip
         applied = self._apply_decisions(decisions, now)
@@ -414,8 +415,9 @@ class Desk:
         incident = update.incident
         self.store.save_incident(incident)
         kind = NoticeKind.INCIDENT_OPENED if update.opened else NoticeKind.INCIDENT_GREW
-        self._notify(Notice(kind=kind, at=now, incident_id=incident.id, case_id=case.id,
-                            detail=" ".join(incident.topic)))  # fmt: skip
+        if self._subscribers:
+            self._notify(Notice(kind=kind, at=now, incident_id=incident.id, case_id=case.id,
+                                detail=" ".join(incident.topic)))  # fmt: skip
         for key in update.joined:
             other_id = self.store.mention_case(key)
             if other_id is None or other_id == case.id:
@@ -465,16 +467,18 @@ class Desk:
                 self._put(
                     case.assign(agent, at=now, reason=decision.explanation.why), len(case.events)
                 )
-                self._notify(Notice(kind=NoticeKind.CASE_ASSIGNED, at=now, case_id=case.id,
-                                    agent=agent, detail=decision.explanation.why))  # fmt: skip
+                if self._subscribers:
+                    self._notify(Notice(kind=NoticeKind.CASE_ASSIGNED, at=now, case_id=case.id,
+                                        agent=agent, detail=decision.explanation.why))  # fmt: skip
             elif isinstance(decision, Escalated):
                 self._put(case.escalate(decision.target, at=now, reason=decision.explanation.why),
                           len(case.events))  # fmt: skip
                 self._notify(Notice(kind=NoticeKind.CASE_ESCALATED, at=now, case_id=case.id,
                                     detail=decision.explanation.why))  # fmt: skip
             elif isinstance(decision, Queued):
-                self._notify(Notice(kind=NoticeKind.CASE_QUEUED, at=now, case_id=case.id,
-                                    detail=decision.explanation.why))  # fmt: skip
+                if self._subscribers:
+                    self._notify(Notice(kind=NoticeKind.CASE_QUEUED, at=now, case_id=case.id,
+                                        detail=decision.explanation.why))  # fmt: skip
             elif isinstance(decision, Unroutable):
                 self._notify(Notice(kind=NoticeKind.CASE_UNROUTABLE, at=now, case_id=case.id,
                                     detail=decision.explanation.why))  # fmt: skip
@@ -544,9 +548,11 @@ class Desk:
     def _put(self, case: Case, stored_events: int) -> None:
         """Change a case: kept in memory and written once when the transaction ends."""
         if self._levels:
+            level = self._levels[-1]
+            if case.id not in level:
+                level[case.id] = (self._pending.get(case.id), self._dirty.get(case.id))
             self._pending.setdefault(case.id, stored_events)
             self._dirty[case.id] = case
-            self._levels[-1].add(case.id)
             self._remember(case)
             return
         self.store.save_case(case, expected_events=stored_events)
@@ -555,8 +561,8 @@ class Desk:
     @contextlib.contextmanager
     def _tx(self) -> Iterator[None]:
         """A store transaction; changed cases are written once, at the end of the outermost."""
-        pending, dirty = dict(self._pending), dict(self._dirty)
-        self._levels.append(set())
+        level: dict[str, tuple[int | None, Case | None]] = {}
+        self._levels.append(level)
         try:
             with self.store.transaction():
                 yield
@@ -566,14 +572,21 @@ class Desk:
                     self._pending.clear()
                     self._dirty.clear()
         except BaseException:
-            for case_id in self._levels[-1]:
+            for case_id, (pending, dirty) in level.items():
                 self._cache.pop(case_id, None)  # it held changes that were undone
-            self._pending, self._dirty = pending, dirty
+                if pending is None or dirty is None:
+                    self._pending.pop(case_id, None)
+                    self._dirty.pop(case_id, None)
+                else:
+                    self._pending[case_id] = pending
+                    self._dirty[case_id] = dirty
             raise
         finally:
-            changed = self._levels.pop()
+            self._levels.pop()
             if self._levels:
-                self._levels[-1] |= changed
+                outer = self._levels[-1]
+                for case_id, before in level.items():
+                    outer.setdefault(case_id, before)
 
     def case(self, case_id: str) -> Case:
         """A case by id.

@@ -438,18 +438,21 @@ class Case:
                 state="(none)",
                 event=CASE_EVENT_TYPES.get(type(first), type(first).__name__),
             )
-        case = cls(
-            id=first.case_id,
-            customer=first.customer,
-            channel=first.channel,
-            opened_at=first.at,
-            state=CaseState.NEW,
-            priority=first.priority,
-            mentions=(first.mention,),
-            events=(first,),
-            last_customer_message_at=first.at,
-            has_private=first.visibility is Visibility.PRIVATE,
-        )
+        # The event was validated when it was made, so its fields need no second check.
+        case = object.__new__(Case)
+        put = object.__setattr__
+        for name, value in _OPENED_DEFAULTS:
+            put(case, name, value)
+        put(case, "id", first.case_id)
+        put(case, "customer", first.customer)
+        put(case, "channel", first.channel)
+        put(case, "opened_at", first.at)
+        put(case, "state", CaseState.NEW)
+        put(case, "priority", first.priority)
+        put(case, "mentions", (first.mention,))
+        put(case, "events", (first,))
+        put(case, "last_customer_message_at", first.at)
+        put(case, "has_private", first.visibility is Visibility.PRIVATE)
         for event in events[1:]:
             case = case.apply(event)
         return case
@@ -585,3 +588,12 @@ class Case:
 
 
 _CASE_FIELDS = tuple(f.name for f in attrs.fields(Case))
+# A new case's fields that its first event does not set.
+_OPENED_DEFAULTS: tuple[tuple[str, object], ...] = (
+    ("assignee", None),
+    ("incident_id", None),
+    ("labels", frozenset()),
+    ("language", None),
+    ("deadlines", ServiceDeadlines()),
+    ("first_response_at", None),
+)

@@ -23,6 +23,8 @@ from socialcx.model._case import ServiceDeadlines
 from socialcx.model._conditions import ROUTING_NAMES, Condition, ConditionError
 from socialcx.model._mention import Author, ChannelRef
 
+_MEMO_LIMIT = 1024
+
 
 @attrs.frozen(kw_only=True)
 class AccountRef:
@@ -192,6 +194,17 @@ class Policy:
     )
     replies: ReplyRules = attrs.field(factory=ReplyRules)
     routing: RoutingRules = attrs.field(factory=RoutingRules)
+    # Derived lookups, rebuilt by ``attrs.evolve``; not part of equality or the file format.
+    _brand_keys: frozenset[tuple[str, str]] = attrs.field(init=False, eq=False, repr=False)
+    _level_memo: dict[tuple[Priority, str], ServiceLevel | None] = attrs.field(
+        init=False, eq=False, repr=False, factory=dict
+    )
+
+    def __attrs_post_init__(self) -> None:
+        keys = frozenset(
+            (ref.platform, ref.account.lstrip("@").casefold()) for ref in self.brand_accounts
+        )
+        object.__setattr__(self, "_brand_keys", keys)
 
     # loading -----------------------------------------------------------------------------
 
@@ -224,6 +237,16 @@ class Policy:
 
     def service_level(self, priority: Priority, platform: str) -> ServiceLevel | None:
         """The most specific service level for a case, or ``None`` when none applies."""
+        memo = self._level_memo
+        key = (priority, platform)
+        if key in memo:
+            return memo[key]
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()  # platform names come from data: keep the memo bounded
+        memo[key] = level = self._find_service_level(priority, platform)
+        return level
+
+    def _find_service_level(self, priority: Priority, platform: str) -> ServiceLevel | None:
         matches = [
             level
             for level in self.service_levels
@@ -258,12 +281,14 @@ class Policy:
         """Whether ``author`` is one of the brand's accounts (or flagged as such)."""
         if author.is_brand:
             return True
-        return any(
-            ref.platform == author.platform
-            and ref.account.lstrip("@").casefold()
-            in (author.handle.lstrip("@").casefold(), author.native_id.casefold())
-            for ref in self.brand_accounts
-        )
+        keys = self._brand_keys
+        if not keys:
+            return False
+        platform = author.platform
+        return (platform, author.handle.lstrip("@").casefold()) in keys or (
+            platform,
+            author.native_id.casefold(),
+        ) in keys
 
     def is_employee(self, author: Author) -> bool:
         """Whether ``author`` is a known employee's personal account."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +22,9 @@ from socialcx.model import (
     WorkKind,
 )
 from socialcx.store._protocol import DeadLetter, Reservation
+
+_ABSENT = object()  # the key was not in the table
+_APPENDED = object()  # an item was appended to a list
 
 
 @attrs.define
@@ -47,7 +50,8 @@ class MemoryStore:
     _reservations: dict[str, Reservation] = attrs.field(init=False, factory=dict)
     _load: dict[tuple[str, WorkKind], int] = attrs.field(init=False, factory=dict)
     _depth: int = attrs.field(init=False, default=0)
-    _journal: list[Callable[[], object]] = attrs.field(init=False, factory=list)
+    # Undo entries: (table, key, the old value or _ABSENT); (list, None, _APPENDED) for a list.
+    _journal: list[tuple[Any, Any, Any]] = attrs.field(init=False, factory=list)
     _closed: bool = attrs.field(init=False, default=False)
 
     def __repr__(self) -> str:
@@ -66,8 +70,15 @@ class MemoryStore:
         try:
             yield
         except BaseException:
-            while len(self._journal) > mark:
-                self._journal.pop()()
+            journal = self._journal
+            while len(journal) > mark:
+                table, key, old = journal.pop()
+                if old is _ABSENT:
+                    table.pop(key, None)
+                elif old is _APPENDED:
+                    table.pop()
+                else:
+                    table[key] = old
             raise
         finally:
             self._depth -= 1
@@ -76,13 +87,8 @@ class MemoryStore:
 
     def _keep(self, table: dict[Any, Any], key: Any) -> None:
         """Inside a transaction, remember how to put ``table[key]`` back."""
-        if not self._depth:
-            return
-        if key in table:
-            old = table[key]
-            self._journal.append(lambda: table.__setitem__(key, old))
-        else:
-            self._journal.append(lambda: table.pop(key, None))
+        if self._depth:
+            self._journal.append((table, key, table.get(key, _ABSENT)))
 
     # mentions -----------------------------------------------------------------------------
 
@@ -215,7 +221,7 @@ class MemoryStore:
             id=len(self._dead) + 1, source=source, raw=bytes(raw), error=error, at=at
         )
         if self._depth:
-            self._journal.append(self._dead.pop)
+            self._journal.append((self._dead, None, _APPENDED))
         self._dead.append(letter)
         return letter.id
 

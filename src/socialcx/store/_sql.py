@@ -74,7 +74,9 @@ def channel_key(channel: ChannelRef) -> str:
 
 def iso(at: datetime) -> str:
     """Timestamps sort as text: always UTC, always the same width."""
-    return at.astimezone(tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if at.tzinfo is not UTC:
+        at = at.astimezone(UTC)
+    return f"{at.isoformat(timespec='microseconds')[:26]}Z"
 
 
 class SQLStore(abc.ABC):
@@ -97,6 +99,11 @@ class SQLStore(abc.ABC):
     def close(self) -> None:
         """Release the connection."""
 
+    def _single(self) -> contextlib.AbstractContextManager[None]:
+        """Around one write statement: a savepoint, unless the database undoes a failed
+        statement by itself and leaves the transaction usable (SQLite does)."""
+        return self.transaction()
+
     def _q(self, sql: str) -> str:
         return sql if self._placeholder == "?" else sql.replace("?", self._placeholder)
 
@@ -117,7 +124,7 @@ class SQLStore(abc.ABC):
     # mentions -----------------------------------------------------------------------------
 
     def add_mention(self, mention: Mention, *, case_id: str | None = None) -> bool:
-        with self.transaction():
+        with self._single():
             cur = self._run(
                 "INSERT INTO mentions (platform, native_id, case_id, created_at, data) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, native_id) DO NOTHING",
@@ -146,7 +153,7 @@ class SQLStore(abc.ABC):
         return None if row is None else row[0]
 
     def set_mention_case(self, key: MentionKey, case_id: str) -> None:
-        with self.transaction():
+        with self._single():
             self._run(
                 "UPDATE mentions SET case_id = ? WHERE platform = ? AND native_id = ?",
                 (case_id, key.platform, key.native_id),
@@ -228,7 +235,7 @@ class SQLStore(abc.ABC):
     # incidents and agents -----------------------------------------------------------------
 
     def save_incident(self, incident: Incident) -> None:
-        with self.transaction():
+        with self._single():
             self._run(
                 "INSERT INTO incidents (id, first_seen, data) VALUES (?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET first_seen = excluded.first_seen, "
@@ -386,7 +393,7 @@ class SQLStore(abc.ABC):
             return bool(cur.rowcount == 1)
 
     def release(self, case_id: str) -> None:
-        with self.transaction():
+        with self._single():
             self._run("DELETE FROM reservations WHERE case_id = ?", (case_id,))
 
     def reservations(self, agent_id: str | None = None) -> list[Reservation]:

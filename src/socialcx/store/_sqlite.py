@@ -87,6 +87,10 @@ class SQLiteStore(SQLStore):
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: {exc}") from exc
 
+    def _single(self) -> contextlib.AbstractContextManager[None]:
+        # A failed statement undoes only itself; outside a transaction it commits alone.
+        return contextlib.nullcontext()
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         if self._depth:
