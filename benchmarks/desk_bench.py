@@ -11,9 +11,15 @@ messages) goes through triage, threading, incident detection and routing:
   when ``--postgres`` is given (or SOCIALCX_TEST_POSTGRES_DSN is set);
 - memory per open case (MemoryStore, tracemalloc).
 
+The floor beside them is decoding the same mentions from JSON and nothing else
+(``from_json``), so the ratio of the pipeline to plain decoding is visible.
+Texts are built from parts (order numbers, products, places, times) so that
+few whole texts repeat while words do, as in real traffic.
+
 With ``--json`` it prints one object with ``memory_mentions_per_second``,
-``sqlite_mentions_per_second``, ``postgres`` (one and two workers and their
-ratio) and ``bytes_per_open_case``.
+``sqlite_mentions_per_second``, ``postgres_one_worker_per_second``,
+``postgres_two_workers_per_second`` (null, with the reason on stderr, without a
+server), ``bytes_per_open_case`` and ``json_decode_floor_per_second``.
 """
 
 from __future__ import annotations
@@ -32,24 +38,50 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from socialcx import from_json, to_json
 from socialcx.desk import Desk
 from socialcx.model import Agent, Author, Capacity, ChannelRef, Mention, Visibility
 from socialcx.store import MemoryStore, PostgresStore, SQLiteStore
 
 T0 = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
-TEXTS = (
-    "@brand my order is three days late and nobody answers, terrible service",
-    "@brand still waiting for my refund after two weeks, charged twice",
-    "@brand how do I change the delivery address on my order?",
-    "@brand love the new app, great job team!",
-    "@brand the app keeps crashing at checkout, so annoying",
-    "@brand is the store on Main Street open on Sundays?",
-    "@brand been on hold for an hour, this is ridiculous",
-    "@brand thanks for sorting my issue so quickly",
-    "@brand my package arrived damaged, what now?",
-    "@brand your support is useless, cancelling my account",
+# Traffic is built from parts so that texts vary as real ones do (order numbers,
+# times, products, places): few whole texts repeat, while the words do.
+OPENINGS = ("@brand", "@brand hi,", "@brand hey", "hey @brand", "@brand @support", "@brand ugh")
+PROBLEMS = (
+    "my order {n} is {d} days late and nobody answers",
+    "still waiting for my refund after {d} weeks, charged twice",
+    "how do I change the delivery address on order {n}?",
+    "love the new {p}, great job team!",
+    "the {p} keeps crashing at checkout",
+    "is the store on {s} open on Sundays?",
+    "been on hold for {d} hours",
+    "thanks for sorting my issue with the {p} so quickly",
+    "my {p} arrived damaged, what now?",
+    "your support is useless, cancelling my account",
+    "can't log in to the {p} since {t}",
+    "no signal in {s} since {t}",
+    "where is my parcel? tracking {n} has not moved for {d} days",
+    "the {p} I bought on {s} does not work",
+    "do you ship the {p} to {s}?",
 )
+ENDINGS = ("", "", "", " terrible service", " so annoying", " please help", " !!!",
+           " this is ridiculous", " thanks", " 😡", " 🙏", " #fail", " any news?")  # fmt: skip
+PRODUCTS = ("app", "router", "phone", "tablet", "card", "website", "headphones", "charger")
+STREETS = ("Main Street", "Oak Avenue", "the high street", "Elm Road", "Station Square")
+TIMES = ("this morning", "yesterday", "Monday", "last night", "10am", "the update")
 CHANNELS = tuple(ChannelRef(platform=p, account="brand") for p in ("x", "mastodon", "bluesky"))
+
+
+def text(rng: random.Random) -> str:
+    """One customer's post, from the parts above."""
+    problem = rng.choice(PROBLEMS).format(
+        n=f"#{rng.randrange(10_000, 99_999)}",
+        d=rng.randint(2, 14),
+        p=rng.choice(PRODUCTS),
+        s=rng.choice(STREETS),
+        t=rng.choice(TIMES),
+    )
+    return f"{rng.choice(OPENINGS)} {problem}{rng.choice(ENDINGS)}"
 
 
 def traffic(count: int, *, seed: int = 1, offset: int = 0) -> list[Mention]:
@@ -66,13 +98,23 @@ def traffic(count: int, *, seed: int = 1, offset: int = 0) -> list[Mention]:
                 channel=channel,
                 native_id=f"m{offset + n}",
                 author=Author(platform=channel.platform, native_id=customer, handle=customer),
-                text=TEXTS[rng.randrange(len(TEXTS))],
+                text=text(rng),
                 created_at=T0 + timedelta(seconds=n * step),
                 visibility=Visibility.PRIVATE if rng.random() < 0.1 else Visibility.PUBLIC,
                 in_reply_to=reply.native_id if reply and reply.channel == channel else None,
             )
         )
     return out
+
+
+def json_floor(mentions: list[Mention]) -> float:
+    """Mentions per second for decoding the same mentions from JSON, and nothing else."""
+    payloads = [to_json(m) for m in mentions]
+    gc.collect()
+    start = time.perf_counter()
+    for payload in payloads:
+        from_json(Mention, payload)
+    return len(payloads) / (time.perf_counter() - start)
 
 
 def team(desk: Desk) -> None:
@@ -169,6 +211,7 @@ def main() -> None:
     args = parser.parse_args()
 
     mentions = traffic(args.mentions)
+    floor = json_floor(mentions)
     memory = run_desk(Desk(store=MemoryStore()), mentions)
     with tempfile.TemporaryDirectory() as folder:
         store = SQLiteStore(Path(folder) / "bench.db")
@@ -176,25 +219,31 @@ def main() -> None:
         store.close()
     per_case = bytes_per_open_case(min(args.mentions, 10_000))
     pg = postgres(args.postgres, args.mentions) if args.postgres else None
+    if pg is None:
+        print("PostgreSQL skipped: pass --postgres DSN or set SOCIALCX_TEST_POSTGRES_DSN",
+              file=sys.stderr)  # fmt: skip
     result = {
         "mentions": args.mentions,
         "memory_mentions_per_second": round(memory),
         "sqlite_mentions_per_second": round(sqlite),
-        "postgres": None if pg is None else {k: round(v, 2) for k, v in pg.items()},
+        "postgres_one_worker_per_second": None if pg is None else round(pg["1"]),
+        "postgres_two_workers_per_second": None if pg is None else round(pg["2"]),
         "bytes_per_open_case": round(per_case),
+        "json_decode_floor_per_second": round(floor),
     }
     if args.json:
         print(json.dumps(result))
         return
-    print(f"mentions:                 {args.mentions}")
-    print(f"memory, one core:         {memory:,.0f} mentions/s   (target >= 50,000)")
+    distinct = len({m.text for m in mentions})
+    print(f"mentions:                 {args.mentions:,} ({distinct:,} distinct texts)")
+    print(f"floor, JSON -> Mention:   {floor:,.0f} mentions/s   (decoding alone, no pipeline)")
+    print(f"memory, one core:         {memory:,.0f} mentions/s   (target >= 50,000; "
+          f"{floor / memory:.1f}x the floor's time)")  # fmt: skip
     print(f"SQLite, batched:          {sqlite:,.0f} mentions/s   (target >= 10,000)")
     if pg is not None:
         print(f"PostgreSQL, 1 worker:     {pg['1']:,.0f} mentions/s")
         print(f"PostgreSQL, 2 workers:    {pg['2']:,.0f} mentions/s   ratio {pg['ratio']:.2f}"
               "   (target >= 1.7)")  # fmt: skip
-    else:
-        print("PostgreSQL:               skipped (pass --postgres DSN)")
     print(f"memory per open case:     {per_case:,.0f} bytes   (target <= 2,048)")
 
 
