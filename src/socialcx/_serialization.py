@@ -200,8 +200,11 @@ def structure_config(data: Any, cls: type[T], *, source: str) -> T:
 
 def to_dict(value: Any) -> dict[str, Any]:
     """The plain-data form of a domain value, with ``schema_version``."""
-    if type(value) in CASE_EVENT_TYPES:
-        data = converter.unstructure(value, unstructure_as=CaseEvent)
+    tag = CASE_EVENT_TYPES.get(type(value))
+    if tag is not None:
+        # What the tagged union does (the member's fields, then its tag), without the dispatch.
+        data = converter.unstructure(value)
+        data["type"] = tag
     else:
         data = converter.unstructure(value)
     if not isinstance(data, dict):

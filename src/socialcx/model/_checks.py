@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 
 import attrs
@@ -62,6 +62,8 @@ def platform_name(inst: object, attribute: attrs.Attribute[Any], value: object) 
 
 def aware_datetime(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A datetime that knows its time zone; naive times are ambiguous across regions."""
+    if value.__class__ is datetime and value.tzinfo is UTC:
+        return  # the common case, decided without a call
     if not isinstance(value, datetime):
         fail(inst, attribute.name, f"expected a datetime, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:

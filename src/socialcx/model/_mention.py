@@ -142,6 +142,8 @@ class Mention:
     metrics: Engagement = attrs.field(factory=Engagement, validator=c.instance_of(Engagement))
     edited_at: datetime | None = attrs.field(default=None, validator=c.optional_aware_datetime)
     raw: dict[str, Any] | None = attrs.field(default=None, repr=False, eq=False)
+    # ``key``, made once on first use: the engines ask for it many times per mention.
+    _key: MentionKey | None = attrs.field(init=False, default=None, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         if self.author.platform != self.channel.platform:
@@ -160,10 +162,13 @@ class Mention:
     @property
     def key(self) -> MentionKey:
         """The dedupe key: (platform, native id)."""
-        # Both parts were validated when this mention was built: skip validating again.
-        key = object.__new__(MentionKey)
-        object.__setattr__(key, "platform", self.channel.platform)
-        object.__setattr__(key, "native_id", self.native_id)
+        key = self._key
+        if key is None:
+            # Both parts were validated when this mention was built: skip validating again.
+            key = object.__new__(MentionKey)
+            object.__setattr__(key, "platform", self.channel.platform)
+            object.__setattr__(key, "native_id", self.native_id)
+            object.__setattr__(self, "_key", key)
         return key
 
     @property

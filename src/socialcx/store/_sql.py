@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import abc
 import contextlib
-import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from socialcx._serialization import event_from_json, from_json, to_dict, to_json
+from socialcx._serialization import event_from_json, from_json, to_json
 from socialcx.errors import ConcurrentUpdate, SerializationError, SocialCXError, StoreError
 from socialcx.model import (
     Agent,
@@ -100,8 +99,9 @@ class SQLStore(abc.ABC):
         """Release the connection."""
 
     def _single(self) -> contextlib.AbstractContextManager[None]:
-        """Around one write statement: a savepoint, unless the database undoes a failed
-        statement by itself and leaves the transaction usable (SQLite does)."""
+        """Around one write statement (and the locks it takes first): a savepoint, unless
+        the database undoes a failed statement by itself and leaves the transaction
+        usable (SQLite does)."""
         return self.transaction()
 
     def _q(self, sql: str) -> str:
@@ -109,6 +109,11 @@ class SQLStore(abc.ABC):
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._execute(self._q(sql), params)
+
+    def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement for each row (dialects with a batch call override this)."""
+        for params in rows:
+            self._run(sql, params)
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self._run(sql, params).fetchone()
@@ -174,18 +179,13 @@ class SQLStore(abc.ABC):
                     f"case {case.id!r} has {have} stored events, expected {expected_events}",
                     key=case.id,
                 )
-            for n, event in enumerate(new, start=expected_events):
-                data = to_dict(event)
-                self._run(
-                    "INSERT INTO case_events (case_id, n, type, at, data) VALUES (?, ?, ?, ?, ?)",
-                    (
-                        case.id,
-                        n,
-                        CASE_EVENT_TYPES[type(event)],
-                        iso(event.at),
-                        json.dumps(data, separators=(",", ":"), ensure_ascii=False),
-                    ),
-                )
+            self._run_many(
+                "INSERT INTO case_events (case_id, n, type, at, data) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (case.id, n, CASE_EVENT_TYPES[type(event)], iso(event.at), to_json(event))
+                    for n, event in enumerate(new, start=expected_events)
+                ],
+            )
             # The events are the case: it is rebuilt from them, so no snapshot is written.
             values = (case.state.value, int(case.is_open), case.assignee, len(case.events), "")
             if row is None:
@@ -377,18 +377,13 @@ class SQLStore(abc.ABC):
         del agent_id
 
     def reserve(self, case_id: str, agent_id: str, kind: WorkKind, *, limit: int) -> bool:
-        with self.transaction():
+        with self._single():  # the agent's lock (where there is one), then one statement
             self._lock_agent(agent_id)
-            held = self._one(
-                "SELECT COUNT(*) FROM reservations WHERE agent_id = ? AND kind = ?",
-                (agent_id, kind.value),
-            )
-            if int(held[0]) >= limit:
-                return False
             cur = self._run(
-                "INSERT INTO reservations (case_id, agent_id, kind) VALUES (?, ?, ?) "
+                "INSERT INTO reservations (case_id, agent_id, kind) SELECT ?, ?, ? "
+                "WHERE (SELECT COUNT(*) FROM reservations WHERE agent_id = ? AND kind = ?) < ? "
                 "ON CONFLICT (case_id) DO NOTHING",
-                (case_id, agent_id, kind.value),
+                (case_id, agent_id, kind.value, agent_id, kind.value, limit),
             )
             return bool(cur.rowcount == 1)
 

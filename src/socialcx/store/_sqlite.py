@@ -87,6 +87,12 @@ class SQLiteStore(SQLStore):
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: {exc}") from exc
 
+    def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            self._db.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+
     def _single(self) -> contextlib.AbstractContextManager[None]:
         # A failed statement undoes only itself; outside a transaction it commits alone.
         return contextlib.nullcontext()
