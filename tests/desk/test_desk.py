@@ -11,11 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialcx.desk import Desk, NoAction, Notice, NoticeKind, case_id_for
+from socialcx.errors import StoreError
 from socialcx.incidents import IncidentDetector
 from socialcx.model import (
     Agent,
     Author,
     Capacity,
+    Case,
     CaseState,
     ChannelRef,
     Mention,
@@ -271,6 +273,60 @@ def test_a_subscriber_that_raises_does_not_stop_ingestion(desk: Desk) -> None:
 
     desk.subscribe(broken)
     assert desk.ingest(mention("m1"), now=T0).case is not None
+
+
+def test_an_after_commit_subscriber_hears_only_what_was_stored(desk: Desk) -> None:
+    desk.agents.add(agent("ana"), now=T0)
+    during: list[tuple[NoticeKind, bool]] = []
+    after: list[tuple[NoticeKind, bool]] = []
+
+    def stored(notice: Notice) -> bool:
+        return notice.case_id is not None and desk.store.get_case(notice.case_id) is not None
+
+    desk.subscribe(lambda n: during.append((n.kind, stored(n))))
+    desk.subscribe(lambda n: after.append((n.kind, stored(n))), after_commit=True)
+    desk.ingest(mention("m1"), now=T0)
+    kinds = [NoticeKind.CASE_OPENED, NoticeKind.CASE_ASSIGNED]
+    # Inside the transaction the new case is not written yet; after the commit it is.
+    assert during == [(kind, False) for kind in kinds]
+    assert after == [(kind, True) for kind in kinds]
+
+
+class _FailingCommit(MemoryStore):
+    """Refuses to write cases while ``fail`` is set, as a full disk would."""
+
+    fail = True
+
+    def save_case(self, case: Case, *, expected_events: int) -> None:
+        if self.fail:
+            raise StoreError("disk full")
+        super().save_case(case, expected_events=expected_events)
+
+
+def test_an_after_commit_subscriber_hears_nothing_of_an_undone_transaction() -> None:
+    desk = Desk(store=_FailingCommit())
+    during: list[Notice] = []
+    after: list[Notice] = []
+    desk.subscribe(during.append)
+    desk.subscribe(after.append, after_commit=True)
+    with pytest.raises(StoreError):
+        desk.ingest(mention("m1"), now=T0)
+    assert NoticeKind.CASE_OPENED in [n.kind for n in during]  # heard, then undone
+    assert after == []
+    assert desk.store.count_mentions() == 0
+    desk.store.fail = False  # type: ignore[attr-defined]
+    desk.ingest(mention("m1"), now=T0)
+    assert NoticeKind.CASE_OPENED in [n.kind for n in after]
+
+
+def test_unsubscribing_an_after_commit_subscriber(desk: Desk) -> None:
+    after: list[Notice] = []
+    stop = desk.subscribe(after.append, after_commit=True)
+    desk.ingest(mention("m1"), now=T0)
+    stop()
+    desk.ingest(mention("m2", who="u2"), now=T0)
+    assert after
+    assert {n.case_id for n in after} == {case_id_for(mention("m1"))}
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

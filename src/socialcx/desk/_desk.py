@@ -197,6 +197,7 @@ class Desk:
     cache_size: int = 50_000
     agents: _Agents = attrs.field(init=False)
     _subscribers: list[Subscriber] = attrs.field(init=False, factory=list)
+    _after_commit: list[Subscriber] = attrs.field(init=False, factory=list)
     _cache: OrderedDict[str, Case] = attrs.field(init=False, factory=OrderedDict)
     _deadlines: list[tuple[datetime, str]] = attrs.field(init=False, factory=list)
     _breached: set[str] = attrs.field(init=False, factory=set)
@@ -205,6 +206,8 @@ class Desk:
     _dirty: dict[str, Case] = attrs.field(init=False, factory=dict)
     # One entry per open transaction: for each case it changed, (pending, dirty) before it.
     _levels: list[dict[str, tuple[int | None, Case | None]]] = attrs.field(init=False, factory=list)
+    # Notices of each open transaction: sent when the outermost commits, dropped if undone.
+    _held: list[list[Notice]] = attrs.field(init=False, factory=list)
 
     def __attrs_post_init__(self) -> None:
         self.agents = _Agents(self)
@@ -215,18 +218,41 @@ class Desk:
 
     # notices --------------------------------------------------------------------------------
 
-    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+    def subscribe(
+        self, subscriber: Subscriber, *, after_commit: bool = False
+    ) -> Callable[[], None]:
         """Hear of cases opened, assignments, breaches, incidents and replies.
+
+        Args:
+            after_commit: By default a subscriber is called as things happen,
+                inside the store transaction: what it does through the desk
+                (enqueue a reply, say) commits or is undone with the change it
+                heard of, and it may hear of a change that is then undone (a
+                bad item in a batch, a retried conflict). With ``after_commit``
+                it hears only of what was stored, once it was stored; a crash
+                between the commit and the call loses that notice.
 
         Returns a function that unsubscribes.
         """
-        self._subscribers.append(subscriber)
-        return lambda: (
-            self._subscribers.remove(subscriber) if subscriber in self._subscribers else None
-        )
+        listeners = self._after_commit if after_commit else self._subscribers
+        listeners.append(subscriber)
+        return lambda: listeners.remove(subscriber) if subscriber in listeners else None
 
     def _notify(self, notice: Notice) -> None:
-        for subscriber in list(self._subscribers):
+        self._deliver(self._subscribers, notice)
+        if self._after_commit:
+            if self._held:
+                self._held[-1].append(notice)  # until the outermost transaction commits
+            else:
+                self._deliver(self._after_commit, notice)
+
+    @property
+    def _listening(self) -> bool:
+        return bool(self._subscribers or self._after_commit)
+
+    @staticmethod
+    def _deliver(listeners: list[Subscriber], notice: Notice) -> None:
+        for subscriber in list(listeners):
             try:
                 subscriber(notice)
             except Exception:  # noqa: S112 - a subscriber's bug must not stop ingestion
@@ -386,7 +412,7 @@ class Desk:
         elif opened:
             decision = NoAction(reason="no_action_needed")
         self._put(case, stored)
-        if opened and self._subscribers:
+        if opened and self._listening:
             self._notify(Notice(kind=NoticeKind.CASE_OPENED, at=now, case_id=case.id,
                                 detail=", ".join(sorted(labels))))  # fmt: skip
         applied = self._apply_decisions(decisions, now)
@@ -415,7 +441,7 @@ class Desk:
         incident = update.incident
         self.store.save_incident(incident)
         kind = NoticeKind.INCIDENT_OPENED if update.opened else NoticeKind.INCIDENT_GREW
-        if self._subscribers:
+        if self._listening:
             self._notify(Notice(kind=kind, at=now, incident_id=incident.id, case_id=case.id,
                                 detail=" ".join(incident.topic)))  # fmt: skip
         for key in update.joined:
@@ -467,7 +493,7 @@ class Desk:
                 self._put(
                     case.assign(agent, at=now, reason=decision.explanation.why), len(case.events)
                 )
-                if self._subscribers:
+                if self._listening:
                     self._notify(Notice(kind=NoticeKind.CASE_ASSIGNED, at=now, case_id=case.id,
                                         agent=agent, detail=decision.explanation.why))  # fmt: skip
             elif isinstance(decision, Escalated):
@@ -476,7 +502,7 @@ class Desk:
                 self._notify(Notice(kind=NoticeKind.CASE_ESCALATED, at=now, case_id=case.id,
                                     detail=decision.explanation.why))  # fmt: skip
             elif isinstance(decision, Queued):
-                if self._subscribers:
+                if self._listening:
                     self._notify(Notice(kind=NoticeKind.CASE_QUEUED, at=now, case_id=case.id,
                                         detail=decision.explanation.why))  # fmt: skip
             elif isinstance(decision, Unroutable):
@@ -562,7 +588,10 @@ class Desk:
     def _tx(self) -> Iterator[None]:
         """A store transaction; changed cases are written once, at the end of the outermost."""
         level: dict[str, tuple[int | None, Case | None]] = {}
+        held: list[Notice] = []
         self._levels.append(level)
+        self._held.append(held)
+        committed = False
         try:
             with self.store.transaction():
                 yield
@@ -571,6 +600,7 @@ class Desk:
                         self.store.save_case(self._dirty[case_id], expected_events=stored)
                     self._pending.clear()
                     self._dirty.clear()
+            committed = True
         except BaseException:
             for case_id, (pending, dirty) in level.items():
                 self._cache.pop(case_id, None)  # it held changes that were undone
@@ -583,10 +613,16 @@ class Desk:
             raise
         finally:
             self._levels.pop()
+            self._held.pop()
             if self._levels:
                 outer = self._levels[-1]
                 for case_id, before in level.items():
                     outer.setdefault(case_id, before)
+                if committed:
+                    self._held[-1].extend(held)
+        if committed and not self._levels:
+            for notice in held:
+                self._deliver(self._after_commit, notice)
 
     def case(self, case_id: str) -> Case:
         """A case by id.
