@@ -9,6 +9,7 @@ history *is* its list of events: ``Case.replay(case.events) == case``.
 from __future__ import annotations
 
 import enum
+import operator
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -462,46 +463,43 @@ class Case:
     def apply(self, event: CaseEvent) -> Case:
         """Return the case after ``event``, or raise :class:`InvalidTransition`."""
         state = next_state(self.state, event)
-        changes: dict[str, Any] = {"state": state, "events": (*self.events, event)}
-        match event:
-            case Triaged():
-                changes["priority"] = event.priority
-                changes["labels"] = event.labels
-                changes["language"] = event.language
-            case MentionAttached():
-                if event.mention not in self.mentions:
-                    changes["mentions"] = (*self.mentions, event.mention)
-                changes["last_customer_message_at"] = event.at
-                changes["has_private"] = self.has_private or (
-                    event.visibility is Visibility.PRIVATE
-                )
-            case Assigned():
-                changes["assignee"] = event.agent
-            case Unassigned():
-                changes["assignee"] = None
-            case ReplySent():
-                if self.first_response_at is None:
-                    changes["first_response_at"] = event.at
-            case PriorityChanged():
-                changes["priority"] = event.priority
-            case DeadlinesSet():
-                changes["deadlines"] = event.deadlines
-            case IncidentLinked():
-                changes["incident_id"] = event.incident_id
-            case StateChanged() if event.to is CaseState.REOPENED:
-                changes["assignee"] = None
-            case _:
-                pass
-        if state not in OWNED_STATES and self.assignee is not None:
-            changes["assignee"] = None
         # Every change comes from a validated event through the state table, so the
         # fields need no second validation; only the cross-field invariant is checked.
+        values = list(_ALL_FIELDS(self))
+        values[_F_STATE] = state
+        values[_F_EVENTS] = (*self.events, event)
+        if isinstance(event, Triaged):
+            values[_F_PRIORITY] = event.priority
+            values[_F_LABELS] = event.labels
+            values[_F_LANGUAGE] = event.language
+        elif isinstance(event, MentionAttached):
+            if event.mention not in self.mentions:
+                values[_F_MENTIONS] = (*self.mentions, event.mention)
+            values[_F_LAST_CUSTOMER] = event.at
+            values[_F_PRIVATE] = self.has_private or event.visibility is Visibility.PRIVATE
+        elif isinstance(event, Assigned):
+            values[_F_ASSIGNEE] = event.agent
+        elif isinstance(event, Unassigned):
+            values[_F_ASSIGNEE] = None
+        elif isinstance(event, ReplySent):
+            if self.first_response_at is None:
+                values[_F_FIRST_RESPONSE] = event.at
+        elif isinstance(event, PriorityChanged):
+            values[_F_PRIORITY] = event.priority
+        elif isinstance(event, DeadlinesSet):
+            values[_F_DEADLINES] = event.deadlines
+        elif isinstance(event, IncidentLinked):
+            values[_F_INCIDENT] = event.incident_id
+        elif isinstance(event, StateChanged) and event.to is CaseState.REOPENED:
+            values[_F_ASSIGNEE] = None
+        owned = state in OWNED_STATES
+        if not owned:
+            values[_F_ASSIGNEE] = None
         case = object.__new__(Case)
-        put = object.__setattr__
-        for name in _CASE_FIELDS:
-            put(case, name, changes[name] if name in changes else getattr(self, name))
-        if (case.assignee is not None) != (case.state in OWNED_STATES):
-            c.fail(case, "assignee", f"state {case.state.value!r} and assignee disagree")
+        for put, value in zip(_SETTERS, values, strict=True):
+            put(case, value)
+        if (values[_F_ASSIGNEE] is not None) != owned:
+            c.fail(case, "assignee", f"state {state.value!r} and assignee disagree")
         return case
 
     # named changes -----------------------------------------------------------------------
@@ -588,6 +586,39 @@ class Case:
 
 
 _CASE_FIELDS = tuple(f.name for f in attrs.fields(Case))
+# For Case.apply: read every field at once, write each through its slot.
+_ALL_FIELDS = operator.attrgetter(*_CASE_FIELDS)
+_SETTERS = tuple(getattr(Case, name).__set__ for name in _CASE_FIELDS)
+(
+    _F_STATE,
+    _F_EVENTS,
+    _F_PRIORITY,
+    _F_LABELS,
+    _F_LANGUAGE,
+    _F_MENTIONS,
+    _F_LAST_CUSTOMER,
+    _F_PRIVATE,
+    _F_ASSIGNEE,
+    _F_FIRST_RESPONSE,
+    _F_DEADLINES,
+    _F_INCIDENT,
+) = (
+    _CASE_FIELDS.index(name)
+    for name in (
+        "state",
+        "events",
+        "priority",
+        "labels",
+        "language",
+        "mentions",
+        "last_customer_message_at",
+        "has_private",
+        "assignee",
+        "first_response_at",
+        "deadlines",
+        "incident_id",
+    )
+)
 # A new case's fields that its first event does not set.
 _OPENED_DEFAULTS: tuple[tuple[str, object], ...] = (
     ("assignee", None),
