@@ -21,6 +21,7 @@ from socialcx.channels import sign_hex
 from socialcx.channels.blogs import BlogFeedChannel
 from socialcx.testing import FakeClock
 from socialcx.testing.contract import ContractFault
+from tests.channels._common import FakeHarness, next_fault
 
 FEED_URL = "https://blog.example.com/feed"
 HUB_SECRET = "websub-hub-SECRET-5d"
@@ -113,9 +114,7 @@ class BlogServer:
         """Answer a GET of the feed as a web server would."""
         self.requests += 1
         self.seen.append(request)
-        fault = self.fail.pop(0) if self.fail else None
-        if fault == "timeout":
-            raise httpx.ReadTimeout("timed out", request=request)
+        fault = next_fault(self.fail, request)
         if fault == "rate_limited":
             return httpx.Response(429, headers={"Retry-After": "17"}, text="slow down")
         if fault == "server_error":
@@ -156,10 +155,11 @@ class BlogServer:
         return {"X-Hub-Signature": "sha256=" + sign_hex(HUB_SECRET, body)}, body
 
 
-class BlogHarness:
+class BlogHarness(FakeHarness):
     """The contract harness. Feeds cannot reply, and have no expiring tokens or sends to lose."""
 
     faults = frozenset(ContractFault) - {ContractFault.AUTH_EXPIRED, ContractFault.LOST_RESPONSE}
+    server: BlogServer
 
     def __init__(self, kind: str = "atom") -> None:
         self.clock = FakeClock()
@@ -168,10 +168,9 @@ class BlogHarness:
 
     def make_channel(self, **options: Any) -> BlogFeedChannel:
         """A channel on the shared blog."""
-        client = httpx.AsyncClient(transport=httpx.MockTransport(self.server.handler))
         return BlogFeedChannel(
             url=options.pop("url", FEED_URL),
-            client=client,
+            client=self.client(),
             clock=self.clock,
             hub_secret=options.pop("hub_secret", HUB_SECRET),
             **options,
@@ -183,17 +182,9 @@ class BlogHarness:
         self.clock.advance(60)
         return str(self.server.add(text)["id"])
 
-    def fail_next(self, fault: ContractFault) -> None:
-        """Make the next request fail."""
-        self.server.fail.append(fault.value)
-
     def brand_post_count(self) -> int:
         """A feed channel never posts."""
         return 0
-
-    def request_count(self) -> int:
-        """Requests that reached the blog."""
-        return self.server.requests
 
     def webhook(self, native_id: str) -> tuple[Mapping[str, str], bytes] | None:
         """The signed WebSub delivery."""

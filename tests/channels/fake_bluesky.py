@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,7 +21,7 @@ import httpx
 from socialcx.channels.bluesky import CHAT_PROXY, BlueskyChannel, BlueskySession
 from socialcx.model import graphemes
 from socialcx.testing import FakeClock
-from socialcx.testing.contract import ContractFault
+from tests.channels._common import FakeHarness, next_fault
 
 HOST = "https://pds.example"
 BRAND_HANDLE = "brand.example.com"
@@ -244,12 +243,7 @@ class BlueskyServer:
     def handler(self, request: httpx.Request) -> httpx.Response:
         """The MockTransport handler."""
         self.requests.append(request)
-        fault = self.fail.pop(0) if self.fail else None
-        if fault == "lost_response" and request.method != "POST":
-            self.fail.insert(0, fault)  # a lost answer is about a write; wait for one
-            fault = None
-        if fault == "timeout":
-            raise httpx.ReadTimeout("timed out", request=request)
+        fault = next_fault(self.fail, request, writes_only={"lost_response"})
         if fault == "rate_limited":
             reset = self.clock.now() + timedelta(seconds=90)
             return httpx.Response(
@@ -468,10 +462,10 @@ class BlueskyServer:
         return _error(400, "MethodNotImplemented", f"{nsid} is not implemented")
 
 
-class BlueskyHarness:
+class BlueskyHarness(FakeHarness):
     """The contract suite's view of the fake network: a channel with saved tokens."""
 
-    faults = frozenset(ContractFault)
+    server: BlueskyServer
 
     def __init__(self) -> None:
         self.clock = FakeClock()
@@ -488,11 +482,10 @@ class BlueskyHarness:
 
     def make_channel(self, **options: Any) -> BlueskyChannel:
         """A channel for the brand, resuming the saved session."""
-        client = httpx.AsyncClient(transport=httpx.MockTransport(self.server.handler))
         settings: dict[str, Any] = {"session": self.session}
         settings.update(options)
         return BlueskyChannel(
-            account=BRAND_HANDLE, client=client, base_url=HOST, clock=self.clock, **settings
+            account=BRAND_HANDLE, client=self.client(), base_url=HOST, clock=self.clock, **settings
         )
 
     def customer_post(self, text: str, *, private: bool = False) -> str:
@@ -503,18 +496,6 @@ class BlueskyHarness:
             )
         return self.server.write_post(self.customer["did"], f"@{BRAND_HANDLE} {text}")
 
-    def fail_next(self, fault: ContractFault) -> None:
-        """Make the next request fail."""
-        self.server.fail.append(fault.value)
-
-    def brand_post_count(self) -> int:
-        """Posts and chat messages the brand sent."""
-        return self.server.brand_posts
-
     def request_count(self) -> int:
         """Requests that reached the server."""
         return len(self.server.requests)
-
-    def webhook(self, native_id: str) -> tuple[Mapping[str, str], bytes] | None:
-        """Bluesky has no webhooks."""
-        return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
@@ -19,7 +18,7 @@ import httpx
 
 from socialcx.channels.mastodon import MastodonChannel
 from socialcx.testing import FakeClock
-from socialcx.testing.contract import ContractFault
+from tests.channels._common import FakeHarness, next_fault
 
 HOST = "https://social.example"
 BRAND_TOKEN = "brand-secret-token"
@@ -185,12 +184,7 @@ class MastodonServer:
     def handler(self, request: httpx.Request) -> httpx.Response:
         """The MockTransport handler."""
         self.requests.append(request)
-        fault = self.fail.pop(0) if self.fail else None
-        if fault == "lost_response" and request.method != "POST":
-            self.fail.insert(0, fault)  # a lost answer is about a write; wait for one
-            fault = None
-        if fault == "timeout":
-            raise httpx.ReadTimeout("timed out", request=request)
+        fault = next_fault(self.fail, request, writes_only={"lost_response"})
         if fault == "rate_limited":
             reset = self.clock.now() + timedelta(minutes=5)
             return httpx.Response(
@@ -331,10 +325,13 @@ class MastodonServer:
         return httpx.Response(200, json=status)
 
 
-class MastodonHarness:
-    """The contract suite's view of the fake instance."""
+class MastodonHarness(FakeHarness):
+    """The contract suite's view of the fake instance.
 
-    faults = frozenset(ContractFault)
+    No webhooks: Mastodon pushes over streaming, not webhooks, for ordinary accounts.
+    """
+
+    server: MastodonServer
 
     def __init__(self) -> None:
         self.clock = FakeClock()
@@ -344,11 +341,10 @@ class MastodonHarness:
 
     def make_channel(self, **options: Any) -> MastodonChannel:
         """A channel for the brand on the shared fake instance."""
-        client = httpx.AsyncClient(transport=httpx.MockTransport(self.server.handler))
         return MastodonChannel(
             account="brand@social.example",
             token=BRAND_TOKEN,
-            client=client,
+            client=self.client(),
             base_url=HOST,
             clock=self.clock,
             **options,
@@ -363,18 +359,6 @@ class MastodonHarness:
         )
         return str(status["id"])
 
-    def fail_next(self, fault: ContractFault) -> None:
-        """Make the next request fail."""
-        self.server.fail.append(fault.value)
-
-    def brand_post_count(self) -> int:
-        """Statuses the brand posted through the API."""
-        return self.server.brand_posts
-
     def request_count(self) -> int:
         """Requests that reached the instance."""
         return len(self.server.requests)
-
-    def webhook(self, native_id: str) -> tuple[Mapping[str, str], bytes] | None:
-        """Mastodon pushes over streaming, not webhooks, for ordinary accounts."""
-        return None

@@ -20,7 +20,7 @@ import httpx
 from socialcx.channels import sign_hex
 from socialcx.channels.meta import FacebookPageChannel, InstagramChannel, MessengerChannel
 from socialcx.testing import FakeClock
-from socialcx.testing.contract import ContractFault
+from tests.channels._common import FakeHarness, next_fault
 
 PAGE_ID = "1234567890321"
 IG_ID = "17841400000000001"
@@ -179,9 +179,7 @@ class MetaServer:
         """Answer one request as the Graph API would."""
         self.requests += 1
         self.seen.append(request)
-        fault = self.fail.pop(0) if self.fail else None
-        if fault == "timeout":
-            raise httpx.ReadTimeout("timed out", request=request)
+        fault = next_fault(self.fail, request)
         if fault == "auth_expired" or self.expired:
             self.expired = True
             return self._error(
@@ -390,10 +388,10 @@ class MetaServer:
         }
 
 
-class MetaHarness:
+class MetaHarness(FakeHarness):
     """The contract harness for one Meta surface: ``facebook``, ``instagram`` or ``messenger``."""
 
-    faults = frozenset(ContractFault)
+    server: MetaServer
 
     def __init__(self, surface: str = "facebook") -> None:
         self.surface = surface
@@ -403,11 +401,10 @@ class MetaHarness:
 
     def make_channel(self) -> FacebookPageChannel | InstagramChannel | MessengerChannel:
         """A channel on the shared server."""
-        client = httpx.AsyncClient(transport=httpx.MockTransport(self.server.handler))
         common: dict[str, Any] = {
             "access_token": PAGE_TOKEN,
             "app_secret": APP_SECRET,
-            "client": client,
+            "client": self.client(),
             "clock": self.clock,
         }
         if self.surface == "instagram":
@@ -443,18 +440,6 @@ class MetaHarness:
                 text, on=POST_ID, author={"id": "5550001", "name": CUSTOMER_NAME}
             )["id"]
         )
-
-    def fail_next(self, fault: ContractFault) -> None:
-        """Make the next request fail."""
-        self.server.fail.append(fault.value)
-
-    def brand_post_count(self) -> int:
-        """Replies and messages the brand made."""
-        return self.server.brand_posts
-
-    def request_count(self) -> int:
-        """Requests that reached the server."""
-        return self.server.requests
 
     def webhook(self, native_id: str) -> tuple[Mapping[str, str], bytes] | None:
         """The signed delivery for ``native_id``."""

@@ -11,7 +11,6 @@ the token endpoint with HTTP Basic client credentials.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -19,7 +18,7 @@ import httpx
 
 from socialcx.channels.reddit import RedditChannel, RedditCredentials
 from socialcx.testing import FakeClock
-from socialcx.testing.contract import ContractFault
+from tests.channels._common import FakeHarness, next_fault
 
 API = "https://oauth.reddit.com"
 TOKEN_URL = "https://www.reddit.com/api/v1/access_token"
@@ -192,12 +191,7 @@ class RedditServer:
     def handler(self, request: httpx.Request) -> httpx.Response:
         """The MockTransport handler."""
         self.requests.append(request)
-        fault = self.fail.pop(0) if self.fail else None
-        if fault in ("lost_response", "ratelimit_in_body") and request.method != "POST":
-            self.fail.insert(0, fault)  # these are about writes; wait for one
-            fault = None
-        if fault == "timeout":
-            raise httpx.ReadTimeout("timed out", request=request)
+        fault = next_fault(self.fail, request, writes_only={"lost_response", "ratelimit_in_body"})
         if fault == "rate_limited":
             return httpx.Response(
                 429,
@@ -375,10 +369,10 @@ class RedditServer:
         return httpx.Response(200, json={"json": {"errors": []}})
 
 
-class RedditHarness:
+class RedditHarness(FakeHarness):
     """The contract suite's view of the fake Reddit: a channel with a bearer token."""
 
-    faults = frozenset(ContractFault)
+    server: RedditServer
 
     def __init__(self) -> None:
         self.clock = FakeClock()
@@ -387,12 +381,11 @@ class RedditHarness:
 
     def make_channel(self, **options: Any) -> RedditChannel:
         """A channel for the brand on the shared fake Reddit."""
-        client = httpx.AsyncClient(transport=httpx.MockTransport(self.server.handler))
         settings: dict[str, Any] = {"token": BRAND_TOKEN}
         settings.update(options)
         return RedditChannel(
             account=BRAND,
-            client=client,
+            client=self.client(),
             base_url=API,
             token_url=TOKEN_URL,
             clock=self.clock,
@@ -415,18 +408,6 @@ class RedditHarness:
             return self.server.message("customer_dana", BRAND, "Order question", text)
         return self.server.comment("customer_dana", self.server.submission, f"/u/{BRAND} {text}")
 
-    def fail_next(self, fault: ContractFault) -> None:
-        """Make the next request fail."""
-        self.server.fail.append(fault.value)
-
-    def brand_post_count(self) -> int:
-        """Comments and messages the brand sent."""
-        return self.server.brand_posts
-
     def request_count(self) -> int:
         """Requests that reached Reddit."""
         return len(self.server.requests)
-
-    def webhook(self, native_id: str) -> tuple[Mapping[str, str], bytes] | None:
-        """Reddit has no push."""
-        return None

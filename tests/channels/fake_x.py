@@ -18,7 +18,7 @@ import httpx
 from socialcx.channels import sign_base64
 from socialcx.channels.x import SNOWFLAKE_EPOCH_MS, XChannel
 from socialcx.testing import FakeClock
-from socialcx.testing.contract import ContractFault
+from tests.channels._common import FakeHarness, next_fault
 
 BRAND_ID = "9001"
 BRAND_HANDLE = "acmebrand"
@@ -172,9 +172,7 @@ class XServer:
         """Answer one request as X would."""
         self.requests += 1
         self.seen.append(request)
-        fault = self.fail.pop(0) if self.fail else None
-        if fault == "timeout":
-            raise httpx.ReadTimeout("timed out", request=request)
+        fault = next_fault(self.fail, request)
         if fault == "auth_expired" or self.expired:
             self.expired = True
             return self._problem(401, "", "Unauthorized")
@@ -322,10 +320,10 @@ class XServer:
         }
 
 
-class XHarness:
+class XHarness(FakeHarness):
     """The contract harness: channels on one fake X, customer posts, faults, counts."""
 
-    faults = frozenset(ContractFault)
+    server: XServer
 
     def __init__(self, *, query: str | None = None) -> None:
         self.clock = FakeClock()
@@ -335,12 +333,11 @@ class XHarness:
 
     def make_channel(self) -> XChannel:
         """A channel on the shared server."""
-        client = httpx.AsyncClient(transport=httpx.MockTransport(self.server.handler))
         return XChannel(
             account=BRAND_ID,
             bearer_token=BEARER,
             consumer_secret=CONSUMER_SECRET,
-            client=client,
+            client=self.client(),
             clock=self.clock,
             query=self.query,
         )
@@ -353,18 +350,6 @@ class XHarness:
                 self.server.add_dm(text, sender_id=CUSTOMER_ID, participant_id=CUSTOMER_ID)["id"]
             )
         return str(self.server.add_tweet(f"@{BRAND_HANDLE} {text}")["id"])
-
-    def fail_next(self, fault: ContractFault) -> None:
-        """Make the next request fail."""
-        self.server.fail.append(fault.value)
-
-    def brand_post_count(self) -> int:
-        """Posts and direct messages the brand made."""
-        return self.server.brand_posts
-
-    def request_count(self) -> int:
-        """Requests that reached the server."""
-        return self.server.requests
 
     def webhook(self, native_id: str) -> tuple[Mapping[str, str], bytes] | None:
         """The signed Account Activity delivery for ``native_id``."""

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from socialcx.channels.youtube import YouTubeChannel, YouTubeQuota
 from socialcx.testing import FakeClock
-from socialcx.testing.contract import ContractFault
+from tests.channels._common import FakeHarness, next_fault
 
 CHANNEL_ID = "UCbrand0000000000000000a"
 CUSTOMER_CHANNEL = "UCdana00000000000000000b"
@@ -110,9 +109,7 @@ class YouTubeServer:
         """Answer one request as the Data API would."""
         self.requests += 1
         self.seen.append(request)
-        fault = self.fail.pop(0) if self.fail else None
-        if fault == "timeout":
-            raise httpx.ReadTimeout("timed out", request=request)
+        fault = next_fault(self.fail, request)
         if fault == "auth_expired" or self.expired:
             self.expired = True
             return self._error(401, "authError", "Invalid Credentials")
@@ -187,10 +184,10 @@ class YouTubeServer:
         return self._error(404, "notFound", "Not Found")
 
 
-class YouTubeHarness:
+class YouTubeHarness(FakeHarness):
     """The contract harness: channels on one fake YouTube, comments, faults, counts."""
 
-    faults = frozenset(ContractFault)
+    server: YouTubeServer
 
     def __init__(self) -> None:
         self.clock = FakeClock()
@@ -199,11 +196,10 @@ class YouTubeHarness:
 
     def make_channel(self, *, quota: YouTubeQuota | None = None) -> YouTubeChannel:
         """A channel on the shared server."""
-        client = httpx.AsyncClient(transport=httpx.MockTransport(self.server.handler))
         return YouTubeChannel(
             account=CHANNEL_ID,
             access_token=ACCESS_TOKEN,
-            client=client,
+            client=self.client(),
             clock=self.clock,
             quota=quota,
         )
@@ -213,19 +209,3 @@ class YouTubeHarness:
         assert not private, "YouTube has no private messages"
         self.clock.advance(1)
         return str(self.server.add_thread(text)["id"])
-
-    def fail_next(self, fault: ContractFault) -> None:
-        """Make the next request fail."""
-        self.server.fail.append(fault.value)
-
-    def brand_post_count(self) -> int:
-        """Replies the brand made."""
-        return self.server.brand_posts
-
-    def request_count(self) -> int:
-        """Requests that reached the server."""
-        return self.server.requests
-
-    def webhook(self, native_id: str) -> tuple[Mapping[str, str], bytes] | None:
-        """YouTube pushes no comments."""
-        return None

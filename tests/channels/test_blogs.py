@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import Awaitable
-from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -18,20 +16,12 @@ from hypothesis import strategies as st
 from socialcx.channels import MessageRefused, Page, WebhookChannel
 from socialcx.channels.blogs import BlogFeedChannel, entry_id, parse_mentions
 from socialcx.errors import AuthError, InvalidPayload, PermanentChannelError
-from socialcx.model import ChannelRef, Mention, OutboundMessage, Visibility
+from socialcx.model import ChannelRef, Mention, Visibility
 from socialcx.testing.contract import ChannelContract, drain
+from tests.channels._common import SENT_AT, public_reply, run
 from tests.channels.fake_blogs import FEED_PASSWORD, FEED_URL, HUB_SECRET, BlogHarness
 
-T = TypeVar("T")
 REF = ChannelRef(platform="blog", account=FEED_URL)
-SENT_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def run(awaitable: Awaitable[T]) -> T:
-    async def main() -> T:
-        return await awaitable
-
-    return asyncio.run(main())
 
 
 class TestAtomContract(ChannelContract):
@@ -244,15 +234,7 @@ def test_send_is_refused_clearly() -> None:
     """A reply on a feed is refused before any request, saying feeds are read-only."""
     harness = BlogHarness()
     native_id = harness.customer_post("Acme is slow")
-    message = OutboundMessage(
-        id="r",
-        case_id="c",
-        channel=REF,
-        visibility=Visibility.PUBLIC,
-        text="Sorry!",
-        created_at=SENT_AT,
-        in_reply_to=native_id,
-    )
+    message = public_reply(REF, native_id, "Sorry!", id="r", case_id="c")
 
     async def check() -> None:
         async with harness.make_channel() as channel:

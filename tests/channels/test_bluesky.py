@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -33,19 +31,19 @@ from socialcx.errors import (
 )
 from socialcx.model import ChannelRef, Mention, OutboundMessage, Visibility
 from socialcx.testing.contract import ChannelContract, ContractFault, drain
+from tests.channels._common import (
+    JSON,
+    SENT_AT,
+    assert_all_is_honest,
+    assert_entries_or_invalid,
+    private_message,
+    public_reply,
+    run,
+)
 from tests.channels.fake_bluesky import APP_PASSWORD, BRAND_HANDLE, HOST, BlueskyHarness
 
-T = TypeVar("T")
 REF = ChannelRef(platform="bluesky", account=BRAND_HANDLE)
-SENT_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TID_CHARS = set("234567abcdefghijklmnopqrstuvwxyz")
-
-
-def run(make: Callable[[], Awaitable[T]]) -> T:
-    async def main() -> T:
-        return await make()
-
-    return asyncio.run(main())
 
 
 class TestBlueskyContract(ChannelContract):
@@ -62,29 +60,11 @@ def harness() -> BlueskyHarness:
 
 
 def reply(target: str, text: str, **extra: Any) -> OutboundMessage:
-    fields: dict[str, Any] = {
-        "id": "out-1",
-        "case_id": "case-1",
-        "channel": REF,
-        "visibility": Visibility.PUBLIC,
-        "text": text,
-        "created_at": SENT_AT,
-        "in_reply_to": target,
-    }
-    fields.update(extra)
-    return OutboundMessage(**fields)
+    return public_reply(REF, target, text, **extra)
 
 
 def private(recipient: str, text: str) -> OutboundMessage:
-    return OutboundMessage(
-        id="out-dm",
-        case_id="case-1",
-        channel=REF,
-        visibility=Visibility.PRIVATE,
-        text=text,
-        created_at=SENT_AT,
-        recipient=recipient,
-    )
+    return private_message(REF, recipient, text)
 
 
 def nsids(harness: BlueskyHarness) -> list[str]:
@@ -130,7 +110,7 @@ def test_errors_and_logs_never_show_secrets(
                 await channel.fetch(None)
             errors.append(timeout.value)
 
-    run(check)
+    run(check())
     secrets = ["wrong-password", harness.session.access_jwt, harness.session.refresh_jwt]
     for error in errors:
         for secret in secrets:
@@ -163,7 +143,7 @@ def test_password_login_creates_one_session_and_reuses_it(harness: BlueskyHarnes
             await drain(channel, None)
             assert channel.session is not None
 
-    run(check)
+    run(check())
     assert harness.server.sessions_created == 1
     assert len(saved) == 1
     assert saved[0].did == harness.server.brand["did"]
@@ -183,7 +163,7 @@ def test_expired_access_token_is_refreshed_and_the_call_retried_once(
             assert [m.native_id for m in page.mentions] == [native]
         return channel
 
-    channel = run(check)
+    channel = run(check())
     assert channel.health is ChannelHealth.HEALTHY
     assert nsids(harness)[:3] == [
         "app.bsky.notification.listNotifications",
@@ -203,7 +183,7 @@ def test_expired_refresh_token_logs_in_again_with_the_password(harness: BlueskyH
             await channel.fetch(None)
             assert channel.health is ChannelHealth.HEALTHY
 
-    run(check)
+    run(check())
     assert "com.atproto.server.createSession" in nsids(harness)
 
 
@@ -217,7 +197,7 @@ def test_expired_session_without_password_needs_reauthorization(harness: Bluesky
                 await channel.fetch(None)
         return channel
 
-    channel = run(check)
+    channel = run(check())
     assert channel.health is ChannelHealth.REAUTHORIZATION_NEEDED
     assert nsids(harness).count("com.atproto.server.refreshSession") == 1
 
@@ -235,7 +215,7 @@ def test_a_new_login_clears_reauthorization(harness: BlueskyHarness) -> None:
             await channel.fetch(None)
             assert channel.health is ChannelHealth.HEALTHY
 
-    run(check)
+    run(check())
 
 
 # --- listening ----------------------------------------------------------------------
@@ -251,7 +231,7 @@ def test_notifications_ask_for_mentions_replies_and_quotes(harness: BlueskyHarne
             seen, _ = await drain(channel, None)
         return seen
 
-    seen = run(check)
+    seen = run(check())
     assert [m.native_id for m in seen] == [native]
     request = harness.server.requests[0]
     assert request.url.params.get_list("reasons") == ["mention", "reply", "quote"]
@@ -278,7 +258,7 @@ def test_a_backlog_is_walked_down_and_nothing_arriving_meanwhile_is_lost(
             assert late in ids
             return ids
 
-    ids = run(check)
+    ids = run(check())
     assert sorted(ids) == sorted({*first, ids[-1]})
     assert len(ids) == len(set(ids))
 
@@ -301,7 +281,7 @@ def test_posts_sharing_a_timestamp_are_neither_skipped_nor_repeated(
             seen, _ = await drain(channel, cursor)
             assert [m.native_id for m in seen] == more
 
-    run(check)
+    run(check())
 
 
 def test_backfill_limits_where_a_new_channel_starts(harness: BlueskyHarness) -> None:
@@ -315,7 +295,7 @@ def test_backfill_limits_where_a_new_channel_starts(harness: BlueskyHarness) -> 
             seen, _ = await drain(channel, None)
         return [m.native_id for m in seen]
 
-    assert run(check) == [recent]
+    assert run(check()) == [recent]
 
 
 def test_fields_of_a_mention(harness: BlueskyHarness) -> None:
@@ -327,7 +307,7 @@ def test_fields_of_a_mention(harness: BlueskyHarness) -> None:
             (mention,) = (await channel.fetch(None)).mentions
         return mention
 
-    mention = run(check)
+    mention = run(check())
     rkey = native.rsplit("/", 1)[-1]
     assert mention.text == f"@{BRAND_HANDLE} my parcel is late"
     assert mention.author.handle == "dana.example.net"
@@ -348,7 +328,7 @@ def test_chat_messages_arrive_private_and_ours_are_marked_brand(harness: Bluesky
             seen, _ = await drain(channel, None)
         return seen
 
-    seen = run(check)
+    seen = run(check())
     assert [(m.text, m.visibility, m.author.is_brand) for m in seen] == [
         ("order 1234", Visibility.PRIVATE, False),
         ("Thanks, checking.", Visibility.PRIVATE, True),
@@ -367,7 +347,7 @@ def test_without_chat_there_are_no_private_messages(harness: BlueskyHarness) -> 
             assert channel.capabilities.private_message is False
             await drain(channel, None)
 
-    run(check)
+    run(check())
     assert not [n for n in nsids(harness) if n.startswith("chat.")]
 
 
@@ -383,7 +363,7 @@ def test_search_adds_posts_that_do_not_mention_the_account(harness: BlueskyHarne
             more, _ = await drain(channel, cursor)
         return [m.native_id for m in seen] + [m.native_id for m in more] + [later]
 
-    ids = run(check)
+    ids = run(check())
     assert ids[0] == other
     assert ids[1] == ids[2]
 
@@ -398,7 +378,7 @@ def test_rate_limit_waits_until_ratelimit_reset(harness: BlueskyHarness) -> None
                 await channel.fetch(None)
         assert caught.value.retry_after == pytest.approx(90)
 
-    run(check)
+    run(check())
 
 
 def test_a_bad_cursor_is_refused(harness: BlueskyHarness) -> None:
@@ -410,7 +390,7 @@ def test_a_bad_cursor_is_refused(harness: BlueskyHarness) -> None:
                 with pytest.raises(PermanentChannelError):
                     await channel.fetch(cursor)
 
-    run(check)
+    run(check())
 
 
 # --- sending ------------------------------------------------------------------------
@@ -447,7 +427,7 @@ def test_reply_references_root_and_parent(harness: BlueskyHarness) -> None:
         assert delivery.url is not None
         assert delivery.url.startswith(f"https://bsky.app/profile/{BRAND_HANDLE}/post/")
 
-    run(check)
+    run(check())
     (created,) = created_records(harness)
     assert created["rkey"] == record_key(message.idempotency_key, SENT_AT)
     assert created["repo"] == harness.server.brand["did"]
@@ -469,7 +449,7 @@ def test_a_retry_after_a_lost_answer_resolves_to_the_first_post(harness: Bluesky
             again = await channel.send(message)
         assert again.replayed is True
 
-    run(check)
+    run(check())
     assert harness.server.brand_posts == 1
     assert len(created_records(harness)) == 2
 
@@ -487,7 +467,7 @@ def test_a_record_key_holding_another_post_is_refused(harness: BlueskyHarness) -
                 await channel.send(message)
             assert await channel.find_sent(message) is None
 
-    run(check)
+    run(check())
 
 
 def test_links_get_facets_in_utf8_bytes(harness: BlueskyHarness) -> None:
@@ -498,7 +478,7 @@ def test_links_get_facets_in_utf8_bytes(harness: BlueskyHarness) -> None:
         async with harness.make_channel() as channel:
             await channel.send(reply(target, "🎉 see https://help.example/a."))
 
-    run(check)
+    run(check())
     (created,) = created_records(harness)
     (facet,) = created["record"]["facets"]
     assert facet["index"] == {"byteStart": 9, "byteEnd": 31}
@@ -519,7 +499,7 @@ def test_length_is_counted_in_graphemes(harness: BlueskyHarness) -> None:
             assert len(harness.server.requests) == before
             assert channel.capabilities.fits(family * 1000, private=True)
 
-    run(check)
+    run(check())
 
 
 def test_replying_to_a_missing_post_is_permanent(harness: BlueskyHarness) -> None:
@@ -530,7 +510,7 @@ def test_replying_to_a_missing_post_is_permanent(harness: BlueskyHarness) -> Non
             with pytest.raises(PermanentChannelError):
                 await channel.send(reply("at://did:plc:x/app.bsky.feed.post/3kabc", "Hi"))
 
-    run(check)
+    run(check())
 
 
 def test_private_message_goes_through_the_chat_service_once(harness: BlueskyHarness) -> None:
@@ -547,7 +527,7 @@ def test_private_message_goes_through_the_chat_service_once(harness: BlueskyHarn
         assert found is not None
         assert found.native_id == first.native_id
 
-    run(check)
+    run(check())
     assert harness.server.brand_posts == 1
     sends = [n for n in nsids(harness) if n == "chat.bsky.convo.sendMessage"]
     assert len(sends) == 1
@@ -569,7 +549,7 @@ def test_chat_refusals_are_permanent(harness: BlueskyHarness) -> None:
             with pytest.raises(PermanentChannelError):
                 await channel.send(private(harness.customer["did"], "Hello"))
 
-    run(check)
+    run(check())
 
 
 # --- parse_mentions -----------------------------------------------------------------
@@ -735,11 +715,6 @@ def test_parse_names_the_broken_field(path: tuple[str, ...], value: Any, field: 
     assert json.loads(bad.raw)["cid"] == "bafyreiabc"
 
 
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-    max_leaves=20,
-)
 KEYS = [
     "uri",
     "cid",
@@ -787,11 +762,7 @@ def mutated(base: dict[str, Any]) -> st.SearchStrategy[Any]:
 )
 def test_parse_mentions_never_raises_anything_else(payload: Any) -> None:
     """Any decoded JSON gives entries or InvalidPayload, nothing else."""
-    try:
-        parsed = parse_mentions(payload, ref=REF)
-    except InvalidPayload:
-        return
-    assert all(isinstance(entry, Mention | InvalidPayload) for entry in parsed)
+    assert_entries_or_invalid(parse_mentions, payload, ref=REF)
 
 
 def test_unparseable_notification_is_reported_not_fatal(harness: BlueskyHarness) -> None:
@@ -806,7 +777,7 @@ def test_unparseable_notification_is_reported_not_fatal(harness: BlueskyHarness)
             seen, _ = await drain(channel, None)
         return [m.native_id for m in seen]
 
-    assert run(check) == [good]
+    assert run(check()) == [good]
     assert len(rejected) == 1
     assert "record.text" in str(rejected[0])
 
@@ -819,7 +790,7 @@ def _page_and_next(harness: BlueskyHarness) -> tuple[Page, Page]:
             again = await channel.fetch(page.next_cursor)
         return page, again
 
-    return run(check)
+    return run(check())
 
 
 def test_a_broken_notification_rides_in_the_page_and_the_cursor_moves_past_it(
@@ -868,24 +839,11 @@ def test_errors_are_channel_errors(harness: BlueskyHarness) -> None:
                     await channel.fetch(None)
             harness.server.expired.clear()
 
-    run(check)
+    run(check())
 
 
 def test_module_all_matches_public_names() -> None:
     """The module exports exactly its public names, sorted constants, classes, functions."""
-    import types
-
     import socialcx.channels.bluesky as module
 
-    public = {
-        name
-        for name, value in vars(module).items()
-        if not name.startswith("_")
-        and (
-            (isinstance(value, type | types.FunctionType) and value.__module__ == module.__name__)
-            or (name.isupper() and isinstance(value, str))
-        )
-    }
-    assert set(module.__all__) == public
-    names = list(module.__all__)
-    assert names == sorted(names, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
+    assert_all_is_honest(module)

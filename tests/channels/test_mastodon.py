@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
@@ -26,18 +24,17 @@ from socialcx.errors import (
 )
 from socialcx.model import ChannelRef, Mention, OutboundMessage, Visibility
 from socialcx.testing.contract import ChannelContract, ContractFault, drain
+from tests.channels._common import (
+    JSON,
+    assert_all_is_honest,
+    assert_entries_or_invalid,
+    private_message,
+    public_reply,
+    run,
+)
 from tests.channels.fake_mastodon import BRAND_TOKEN, HOST, MastodonHarness
 
-T = TypeVar("T")
 REF = ChannelRef(platform="mastodon", account="brand@social.example")
-SENT_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def run(make: Callable[[], Awaitable[T]]) -> T:
-    async def main() -> T:
-        return await make()
-
-    return asyncio.run(main())
 
 
 class TestMastodonContract(ChannelContract):
@@ -54,17 +51,7 @@ def harness() -> MastodonHarness:
 
 
 def reply(target: str, text: str, **extra: Any) -> OutboundMessage:
-    fields: dict[str, Any] = {
-        "id": "out-1",
-        "case_id": "case-1",
-        "channel": REF,
-        "visibility": Visibility.PUBLIC,
-        "text": text,
-        "created_at": SENT_AT,
-        "in_reply_to": target,
-    }
-    fields.update(extra)
-    return OutboundMessage(**fields)
+    return public_reply(REF, target, text, **extra)
 
 
 def status(**overrides: Any) -> dict[str, Any]:
@@ -120,7 +107,7 @@ def test_errors_and_logs_never_show_the_token(
                 errors.append(caught.value)
                 harness.server.expired.clear()
 
-    run(check)
+    run(check())
     for error in errors:
         assert BRAND_TOKEN not in str(error)
         assert BRAND_TOKEN not in repr(error)
@@ -149,7 +136,7 @@ def test_fetch_pages_forward_with_min_id_never_since_id(harness: MastodonHarness
             seen, _ = await drain(channel, None)
         return seen
 
-    seen = run(check)
+    seen = run(check())
     assert [m.text for m in seen] == [f"@brand post {i}" for i in range(7)]
     asked = [r for r in harness.server.requests if r.url.path == "/api/v1/notifications"]
     assert asked
@@ -168,7 +155,7 @@ def test_cursor_is_the_highest_notification_id(harness: MastodonHarness) -> None
             _, cursor = await drain(channel, None)
         return cursor
 
-    cursor = run(check)
+    cursor = run(check())
     newest = max((n["id"] for n in harness.server.notifications), key=lambda i: (len(i), i))
     assert json.loads(cursor) == {"notifications": newest}
 
@@ -181,7 +168,7 @@ def test_direct_status_is_private_and_fields_are_read(harness: MastodonHarness) 
         async with harness.make_channel() as channel:
             return list((await channel.fetch(None)).mentions)
 
-    (mention,) = run(check)
+    (mention,) = run(check())
     assert mention.native_id == native
     assert mention.visibility is Visibility.PRIVATE
     assert mention.author.handle == "dana@remote.example"
@@ -212,7 +199,7 @@ def test_brand_mentioning_itself_is_marked_as_brand(harness: MastodonHarness) ->
             seen, _ = await drain(channel, None)
         return {m.native_id: m.author.is_brand for m in seen}
 
-    assert run(check) == {customer: False, own["id"]: True}
+    assert run(check()) == {customer: False, own["id"]: True}
 
 
 def test_search_adds_posts_that_do_not_mention_the_account(harness: MastodonHarness) -> None:
@@ -228,7 +215,7 @@ def test_search_adds_posts_that_do_not_mention_the_account(harness: MastodonHarn
         assert again.mentions == ()
         return seen, cursor
 
-    seen, cursor = run(check)
+    seen, cursor = run(check())
     texts = sorted(m.text for m in seen)
     assert texts == ["@brand brand please help", "the Brand app crashed again"]
     assert [m.native_id for m in seen].count(mention) == 1
@@ -247,7 +234,7 @@ def test_unparseable_status_is_reported_not_fatal(harness: MastodonHarness) -> N
             seen, _ = await drain(channel, None)
         return seen
 
-    seen = run(check)
+    seen = run(check())
     assert [m.native_id for m in seen] == [good]
     assert len(rejected) == 1
     assert "created_at" in str(rejected[0])
@@ -269,7 +256,7 @@ def test_a_broken_status_rides_in_the_page_and_the_cursor_moves_past_it(
             again = await channel.fetch(page.next_cursor)
         return page, again
 
-    page, again = run(check)
+    page, again = run(check())
     assert [m.native_id for m in page.mentions] == [first, last]
     assert len(page.rejected) == 1
     assert isinstance(page.rejected[0], InvalidPayload)
@@ -287,7 +274,7 @@ def test_a_bad_cursor_is_refused(harness: MastodonHarness) -> None:
             with pytest.raises(PermanentChannelError):
                 await channel.fetch("not json")
 
-    run(check)
+    run(check())
 
 
 def test_rate_limit_waits_until_the_iso_reset(harness: MastodonHarness) -> None:
@@ -301,7 +288,7 @@ def test_rate_limit_waits_until_the_iso_reset(harness: MastodonHarness) -> None:
             assert caught.value.retry_after == pytest.approx(300)
         return channel
 
-    assert run(check).health is ChannelHealth.DEGRADED
+    assert run(check()).health is ChannelHealth.DEGRADED
 
 
 def test_an_invalid_token_is_an_auth_error(harness: MastodonHarness) -> None:
@@ -317,7 +304,7 @@ def test_an_invalid_token_is_an_auth_error(harness: MastodonHarness) -> None:
             assert type(caught.value) is AuthError
             assert channel.health is ChannelHealth.REAUTHORIZATION_NEEDED
 
-    run(check)
+    run(check())
 
 
 # --- sending ------------------------------------------------------------------------
@@ -344,7 +331,7 @@ def test_reply_mentions_the_author_and_sends_the_idempotency_key(
         assert delivery.idempotency_key == message.idempotency_key
         assert delivery.sent_at is not None
 
-    run(check)
+    run(check())
     (request,) = _posted(harness)
     form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
     assert form == {
@@ -363,22 +350,14 @@ def test_reply_without_author_mention_when_disabled(harness: MastodonHarness) ->
         async with harness.make_channel(mention_author=False) as channel:
             await channel.send(reply(target, "Hello!"))
 
-    run(check)
+    run(check())
     (request,) = _posted(harness)
     assert parse_qs(request.content.decode())["status"] == ["Hello!"]
 
 
 def test_private_message_is_direct_and_mentions_the_recipient(harness: MastodonHarness) -> None:
     """A private message is a direct status that starts with the recipient's @acct."""
-    message = OutboundMessage(
-        id="out-dm",
-        case_id="case-1",
-        channel=REF,
-        visibility=Visibility.PRIVATE,
-        text="Could you send us your order number?",
-        created_at=SENT_AT,
-        recipient=harness.customer["id"],
-    )
+    message = private_message(REF, harness.customer["id"], "Could you send us your order number?")
 
     async def check() -> None:
         async with harness.make_channel() as channel:
@@ -387,7 +366,7 @@ def test_private_message_is_direct_and_mentions_the_recipient(harness: MastodonH
         assert found is not None
         assert found.replayed is True
 
-    run(check)
+    run(check())
     (request,) = _posted(harness)
     form = parse_qs(request.content.decode())
     assert form["visibility"] == ["direct"]
@@ -406,7 +385,7 @@ def test_text_that_overflows_with_the_mention_is_refused_before_posting(
                 await channel.send(reply(target, "x" * 499))
             assert caught.value.reason == "too_long"
 
-    run(check)
+    run(check())
     assert _posted(harness) == []
 
 
@@ -415,7 +394,7 @@ def test_urls_count_as_23_characters(harness: MastodonHarness) -> None:
     channel = harness.make_channel()
     url = "https://example.com/" + "a" * 200
     assert channel.capabilities.fits(f"see {url}", private=False)
-    run(channel.close)
+    run(channel.close())
 
 
 def test_replying_to_a_deleted_status_is_permanent(harness: MastodonHarness) -> None:
@@ -426,7 +405,7 @@ def test_replying_to_a_deleted_status_is_permanent(harness: MastodonHarness) -> 
             with pytest.raises(PermanentChannelError):
                 await channel.send(reply("999", "Hello"))
 
-    run(check)
+    run(check())
 
 
 # --- HTML ---------------------------------------------------------------------------
@@ -548,11 +527,6 @@ def test_parse_names_the_broken_field(field: str, value: Any) -> None:
     assert json.loads(error.raw)[field] == value
 
 
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-    max_leaves=20,
-)
 STATUS_KEYS = [*status(), "account", "reblog", "text", "statuses", "ancestors", "last_status"]
 
 
@@ -581,28 +555,11 @@ def mutated_status() -> st.SearchStrategy[Any]:
 )
 def test_parse_mentions_never_raises_anything_else(payload: Any) -> None:
     """Any decoded JSON gives entries or InvalidPayload, nothing else."""
-    try:
-        parsed = parse_mentions(payload, ref=REF)
-    except InvalidPayload:
-        return
-    assert all(isinstance(entry, Mention | InvalidPayload) for entry in parsed)
+    assert_entries_or_invalid(parse_mentions, payload, ref=REF)
 
 
 def test_module_all_matches_public_names() -> None:
     """The module exports exactly its public names, sorted constants, classes, functions."""
-    import types
-
     import socialcx.channels.mastodon as module
 
-    public = {
-        name
-        for name, value in vars(module).items()
-        if not name.startswith("_")
-        and (
-            (isinstance(value, type | types.FunctionType) and value.__module__ == module.__name__)
-            or (name.isupper() and isinstance(value, str))
-        )
-    }
-    assert set(module.__all__) == public
-    names = list(module.__all__)
-    assert names == sorted(names, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
+    assert_all_is_honest(module)

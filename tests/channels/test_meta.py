@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable
-from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -33,6 +31,7 @@ from socialcx.channels.meta import (
 from socialcx.errors import AuthExpired, InvalidPayload, RateLimited
 from socialcx.model import ChannelRef, Mention, OutboundMessage, Visibility
 from socialcx.testing.contract import ChannelContract, ContractFault, drain
+from tests.channels._common import assert_entries_or_invalid, json_with_keys, private_message, run
 from tests.channels.fake_meta import (
     APP_SECRET,
     CUSTOMER_PSID,
@@ -42,16 +41,7 @@ from tests.channels.fake_meta import (
     MetaHarness,
 )
 
-T = TypeVar("T")
 REF = ChannelRef(platform="facebook", account=PAGE_ID)
-SENT_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def run(awaitable: Awaitable[T]) -> T:
-    async def main() -> T:
-        return await awaitable
-
-    return asyncio.run(main())
 
 
 class TestFacebookPageContract(ChannelContract):
@@ -87,15 +77,7 @@ class TestMessengerContract(ChannelContract):
 
 
 def _private(text: str, recipient: str = CUSTOMER_PSID) -> OutboundMessage:
-    return OutboundMessage(
-        id="dm",
-        case_id="c",
-        channel=REF,
-        visibility=Visibility.PRIVATE,
-        text=text,
-        created_at=SENT_AT,
-        recipient=recipient,
-    )
+    return private_message(REF, recipient, text, id="dm", case_id="c")
 
 
 # --- listening ----------------------------------------------------------------------
@@ -518,54 +500,36 @@ def test_parser_bad_item_names_the_field() -> None:
     assert "created_time" in str(bad)
 
 
-_json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
-    ),
-    max_leaves=30,
-)
-_fields = st.sampled_from(
-    [
-        "object",
-        "entry",
-        "changes",
-        "messaging",
-        "field",
-        "value",
-        "item",
-        "verb",
-        "comment_id",
-        "post_id",
-        "message",
-        "from",
-        "id",
-        "created_time",
-        "time",
-        "sender",
-        "timestamp",
-        "mid",
-        "text",
-        "data",
-        "replies",
-        "error",
-    ]
-)
-_shaped = st.recursive(
-    _json,
-    lambda inner: st.dictionaries(_fields, inner, max_size=6) | st.lists(inner, max_size=4),
-    max_leaves=40,
-)
+_FIELDS = [
+    "object",
+    "entry",
+    "changes",
+    "messaging",
+    "field",
+    "value",
+    "item",
+    "verb",
+    "comment_id",
+    "post_id",
+    "message",
+    "from",
+    "id",
+    "created_time",
+    "time",
+    "sender",
+    "timestamp",
+    "mid",
+    "text",
+    "data",
+    "replies",
+    "error",
+]
 
 
-@given(_shaped)
+@given(json_with_keys(_FIELDS))
 def test_parser_never_raises_anything_else(payload: Any) -> None:
     """Random JSON gives mentions, InvalidPayload items, or raises InvalidPayload only."""
-    try:
-        result = parse_mentions(payload, ref=REF)
-    except InvalidPayload:
-        return
-    assert all(isinstance(item, Mention | InvalidPayload) for item in result)
+    assert_entries_or_invalid(parse_mentions, payload, ref=REF)
 
 
 @given(st.binary(max_size=300))

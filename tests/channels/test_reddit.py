@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from datetime import timedelta
+from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
@@ -27,6 +25,14 @@ from socialcx.errors import (
 )
 from socialcx.model import ChannelRef, Mention, OutboundMessage, Visibility
 from socialcx.testing.contract import ChannelContract, ContractFault, drain
+from tests.channels._common import (
+    JSON,
+    assert_all_is_honest,
+    assert_entries_or_invalid,
+    private_message,
+    public_reply,
+    run,
+)
 from tests.channels.fake_reddit import (
     BRAND,
     BRAND_TOKEN,
@@ -35,16 +41,7 @@ from tests.channels.fake_reddit import (
     RedditHarness,
 )
 
-T = TypeVar("T")
 REF = ChannelRef(platform="reddit", account=BRAND)
-SENT_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def run(make: Callable[[], Awaitable[T]]) -> T:
-    async def main() -> T:
-        return await make()
-
-    return asyncio.run(main())
 
 
 class TestRedditContract(ChannelContract):
@@ -61,31 +58,11 @@ def harness() -> RedditHarness:
 
 
 def reply(target: str, text: str, **extra: Any) -> OutboundMessage:
-    fields: dict[str, Any] = {
-        "id": "out-1",
-        "case_id": "case-1",
-        "channel": REF,
-        "visibility": Visibility.PUBLIC,
-        "text": text,
-        "created_at": SENT_AT,
-        "in_reply_to": target,
-    }
-    fields.update(extra)
-    return OutboundMessage(**fields)
+    return public_reply(REF, target, text, **extra)
 
 
 def private(text: str, **extra: Any) -> OutboundMessage:
-    fields: dict[str, Any] = {
-        "id": "out-dm",
-        "case_id": "case-1",
-        "channel": REF,
-        "visibility": Visibility.PRIVATE,
-        "text": text,
-        "created_at": SENT_AT,
-        "recipient": "customer_dana",
-    }
-    fields.update(extra)
-    return OutboundMessage(**fields)
+    return private_message(REF, "customer_dana", text, **extra)
 
 
 def paths(harness: RedditHarness) -> list[str]:
@@ -135,7 +112,7 @@ def test_errors_and_logs_never_show_secrets(
                 await channel.fetch(None)
             errors.append(timeout.value)
 
-    run(check)
+    run(check())
     for error in errors:
         for secret in (BRAND_TOKEN, CLIENT_SECRET, REFRESH_TOKEN, "stolen-refresh-token"):
             assert secret not in str(error)
@@ -166,7 +143,7 @@ def test_credentials_obtain_a_token_and_renew_it_once_on_401(harness: RedditHarn
             assert native in [m.native_id for m in seen]
         return channel
 
-    channel = run(check)
+    channel = run(check())
     assert channel.health is ChannelHealth.HEALTHY
     assert harness.server.tokens_issued == 2
     token_request = harness.server.requests[0]
@@ -184,7 +161,7 @@ def test_password_grant_errors_inside_a_200_are_auth_errors(harness: RedditHarne
                 await channel.fetch(None)
         return channel
 
-    assert run(check).health is ChannelHealth.REAUTHORIZATION_NEEDED
+    assert run(check()).health is ChannelHealth.REAUTHORIZATION_NEEDED
 
 
 def test_a_token_that_expires_by_clock_is_renewed_before_use(harness: RedditHarness) -> None:
@@ -196,7 +173,7 @@ def test_a_token_that_expires_by_clock_is_renewed_before_use(harness: RedditHarn
             harness.clock.advance(timedelta(days=2))
             await channel.fetch(None)
 
-    run(check)
+    run(check())
     assert harness.server.tokens_issued == 2
     assert paths(harness).count("GET /message/inbox") == 2
 
@@ -220,7 +197,7 @@ def test_inbox_items_become_mentions(harness: RedditHarness) -> None:
             seen, _ = await drain(channel, None)
         return {m.native_id: m for m in seen}
 
-    seen = run(check)
+    seen = run(check())
     public, dm = seen[comment], seen[message]
     assert public.visibility is Visibility.PUBLIC
     assert public.text == f"/u/{BRAND} my order never came"
@@ -253,7 +230,7 @@ def test_a_backlog_is_walked_with_after_and_nothing_is_lost(harness: RedditHarne
         assert late in ids
         return ids
 
-    ids = run(check)
+    ids = run(check())
     assert set(first) <= set(ids)
     assert len(ids) == len(set(ids)) == 8
     afters = [r.url.params.get("after") for r in harness.server.requests]
@@ -272,7 +249,7 @@ def test_a_deleted_watermark_item_does_not_strand_the_cursor(harness: RedditHarn
             seen, _ = await drain(channel, cursor)
             assert [m.native_id for m in seen] == [new]
 
-    run(check)
+    run(check())
 
 
 def test_mentions_inbox_and_search(harness: RedditHarness) -> None:
@@ -286,7 +263,7 @@ def test_mentions_inbox_and_search(harness: RedditHarness) -> None:
             assert set(json.loads(cursor)) == {"inbox", "search"}
         return [m.native_id for m in seen]
 
-    ids = run(check)
+    ids = run(check())
     assert mention in ids
     assert post in ids
     assert harness.server.submission in ids
@@ -305,7 +282,7 @@ def test_backfill_limits_where_a_new_channel_starts(harness: RedditHarness) -> N
             seen, _ = await drain(channel, None)
         return [m.native_id for m in seen]
 
-    assert run(check) == [recent]
+    assert run(check()) == [recent]
 
 
 def test_a_bad_cursor_is_refused(harness: RedditHarness) -> None:
@@ -317,7 +294,7 @@ def test_a_bad_cursor_is_refused(harness: RedditHarness) -> None:
                 with pytest.raises(PermanentChannelError):
                     await channel.fetch(cursor)
 
-    run(check)
+    run(check())
 
 
 def test_rate_limit_headers_are_honoured(harness: RedditHarness) -> None:
@@ -342,7 +319,7 @@ def test_rate_limit_headers_are_honoured(harness: RedditHarness) -> None:
             harness.server.remaining = 600
             await channel.fetch(None)
 
-    run(check)
+    run(check())
 
 
 # --- sending ------------------------------------------------------------------------
@@ -363,7 +340,7 @@ def test_reply_is_a_comment_on_the_thing(harness: RedditHarness) -> None:
         assert delivery.url is not None
         assert delivery.sent_at is not None
 
-    run(check)
+    run(check())
     (request,) = posted(harness, "/api/comment")
     assert form(request) == {"api_type": "json", "thing_id": target, "text": "We're on it!"}
 
@@ -380,7 +357,7 @@ def test_ratelimit_inside_a_200_is_rate_limited(harness: RedditHarness) -> None:
             assert caught.value.retry_after == pytest.approx(360)
         return channel
 
-    assert run(check).health is ChannelHealth.DEGRADED
+    assert run(check()).health is ChannelHealth.DEGRADED
     assert harness.server.brand_posts == 0
 
 
@@ -392,7 +369,7 @@ def test_other_errors_inside_a_200_are_permanent(harness: RedditHarness) -> None
             with pytest.raises(PermanentChannelError, match="DELETED_COMMENT"):
                 await channel.send(reply("t1_zzzzzz", "Hello"))
 
-    run(check)
+    run(check())
 
 
 def test_new_private_message_is_composed_and_read_back(harness: RedditHarness) -> None:
@@ -407,7 +384,7 @@ def test_new_private_message_is_composed_and_read_back(harness: RedditHarness) -
         assert found is not None
         assert found.native_id == delivery.native_id
 
-    run(check)
+    run(check())
     (request,) = posted(harness, "/api/compose")
     assert form(request) == {
         "api_type": "json",
@@ -428,7 +405,7 @@ def test_private_answer_to_a_message_replies_in_its_thread(harness: RedditHarnes
         assert found is not None
         assert found.native_id == sent.native_id
 
-    run(check)
+    run(check())
     assert posted(harness, "/api/compose") == []
     (request,) = posted(harness, "/api/comment")
     assert form(request)["thing_id"] == message
@@ -444,7 +421,7 @@ def test_public_messages_need_something_to_answer(harness: RedditHarness) -> Non
             with pytest.raises(MessageRefused):
                 await channel.send(reply(None, "Hi", recipient="customer_dana"))
 
-    run(check)
+    run(check())
     assert harness.server.requests == []
 
 
@@ -460,7 +437,7 @@ def test_find_sent_matches_parent_and_text(harness: RedditHarness) -> None:
             assert await channel.find_sent(reply(two, "Thanks for waiting")) is None
             assert await channel.find_sent(reply(one, "Something else")) is None
 
-    run(check)
+    run(check())
     assert f"GET /user/{BRAND}/comments" in paths(harness)
 
 
@@ -587,11 +564,6 @@ def test_parse_names_the_broken_field(field: str, value: Any) -> None:
     assert json.loads(bad.raw)["data"]["name"] == "t1_abc123"
 
 
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-    max_leaves=20,
-)
 KEYS = [
     "name",
     "id",
@@ -634,11 +606,7 @@ def mutated() -> st.SearchStrategy[Any]:
 )
 def test_parse_mentions_never_raises_anything_else(payload: Any) -> None:
     """Any decoded JSON gives entries or InvalidPayload, nothing else."""
-    try:
-        parsed = parse_mentions(payload, ref=REF)
-    except InvalidPayload:
-        return
-    assert all(isinstance(entry, Mention | InvalidPayload) for entry in parsed)
+    assert_entries_or_invalid(parse_mentions, payload, ref=REF)
 
 
 def test_unparseable_item_is_reported_not_fatal(harness: RedditHarness) -> None:
@@ -653,7 +621,7 @@ def test_unparseable_item_is_reported_not_fatal(harness: RedditHarness) -> None:
             seen, _ = await drain(channel, None)
         return [m.native_id for m in seen]
 
-    assert run(check) == [good]
+    assert run(check()) == [good]
     assert len(rejected) == 1
     assert "body" in str(rejected[0])
 
@@ -666,7 +634,7 @@ def _page_and_next(harness: RedditHarness) -> tuple[Page, Page]:
             again = await channel.fetch(page.next_cursor)
         return page, again
 
-    return run(check)
+    return run(check())
 
 
 def test_a_broken_item_rides_in_the_page_and_the_cursor_moves_past_it(
@@ -703,19 +671,6 @@ def test_an_item_without_a_time_is_rejected_once(harness: RedditHarness) -> None
 
 def test_module_all_matches_public_names() -> None:
     """The module exports exactly its public names, sorted constants, classes, functions."""
-    import types
-
     import socialcx.channels.reddit as module
 
-    public = {
-        name
-        for name, value in vars(module).items()
-        if not name.startswith("_")
-        and (
-            (isinstance(value, type | types.FunctionType) and value.__module__ == module.__name__)
-            or (name.isupper() and isinstance(value, str))
-        )
-    }
-    assert set(module.__all__) == public
-    names = list(module.__all__)
-    assert names == sorted(names, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
+    assert_all_is_honest(module)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -35,6 +32,13 @@ from socialcx.errors import (
 )
 from socialcx.model import ChannelRef, Mention, OutboundMessage, Visibility
 from socialcx.testing.contract import ChannelContract, ContractFault, drain
+from tests.channels._common import (
+    assert_entries_or_invalid,
+    json_with_keys,
+    private_message,
+    public_reply,
+    run,
+)
 from tests.channels.fake_x import (
     BEARER,
     BRAND_ID,
@@ -43,16 +47,7 @@ from tests.channels.fake_x import (
     XHarness,
 )
 
-T = TypeVar("T")
 REF = ChannelRef(platform="x", account=BRAND_ID)
-SENT_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def run(awaitable: Awaitable[T]) -> T:
-    async def main() -> T:
-        return await awaitable
-
-    return asyncio.run(main())
 
 
 class TestXContract(ChannelContract):
@@ -72,15 +67,7 @@ class TestXSearchContract(ChannelContract):
 
 
 def _reply(target: str, text: str) -> OutboundMessage:
-    return OutboundMessage(
-        id="out-1",
-        case_id="case-1",
-        channel=REF,
-        visibility=Visibility.PUBLIC,
-        text=text,
-        created_at=SENT_AT,
-        in_reply_to=target,
-    )
+    return public_reply(REF, target, text)
 
 
 # --- listening ----------------------------------------------------------------------
@@ -279,28 +266,12 @@ def test_find_sent_private_reads_the_conversation() -> None:
     """A private message is found in the conversation with the recipient."""
     harness = XHarness()
     harness.server.add_dm("Your order shipped.", sender_id=BRAND_ID, participant_id=CUSTOMER_ID)
-    message = OutboundMessage(
-        id="dm-1",
-        case_id="c",
-        channel=REF,
-        visibility=Visibility.PRIVATE,
-        text="Your order shipped.",
-        created_at=SENT_AT,
-        recipient=CUSTOMER_ID,
-    )
+    message = private_message(REF, CUSTOMER_ID, "Your order shipped.", id="dm-1", case_id="c")
 
     async def check() -> None:
         async with harness.make_channel() as channel:
             assert await channel.find_sent(message) is not None
-            other = OutboundMessage(
-                id="dm-2",
-                case_id="c",
-                channel=REF,
-                visibility=Visibility.PRIVATE,
-                text="Something else.",
-                created_at=SENT_AT,
-                recipient=CUSTOMER_ID,
-            )
+            other = private_message(REF, CUSTOMER_ID, "Something else.", id="dm-2", case_id="c")
             assert await channel.find_sent(other) is None
 
     run(check())
@@ -478,51 +449,33 @@ def test_parser_dm_events_are_private() -> None:
     assert mention.visibility is Visibility.PRIVATE
 
 
-_json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
-    ),
-    max_leaves=30,
-)
-_fields = st.sampled_from(
-    [
-        "id",
-        "text",
-        "author_id",
-        "created_at",
-        "data",
-        "includes",
-        "users",
-        "meta",
-        "event_type",
-        "public_metrics",
-        "referenced_tweets",
-        "edit_history_tweet_ids",
-        "note_tweet",
-        "sender_id",
-        "tweet_create_events",
-        "direct_message_events",
-        "user",
-        "id_str",
-        "message_create",
-    ]
-)
-_shaped = st.recursive(
-    _json,
-    lambda inner: st.dictionaries(_fields, inner, max_size=6) | st.lists(inner, max_size=4),
-    max_leaves=40,
-)
+_FIELDS = [
+    "id",
+    "text",
+    "author_id",
+    "created_at",
+    "data",
+    "includes",
+    "users",
+    "meta",
+    "event_type",
+    "public_metrics",
+    "referenced_tweets",
+    "edit_history_tweet_ids",
+    "note_tweet",
+    "sender_id",
+    "tweet_create_events",
+    "direct_message_events",
+    "user",
+    "id_str",
+    "message_create",
+]
 
 
-@given(_shaped)
+@given(json_with_keys(_FIELDS))
 def test_parser_never_raises_anything_else(payload: Any) -> None:
     """Random JSON gives mentions, InvalidPayload items, or raises InvalidPayload only."""
-    try:
-        result = parse_mentions(payload, ref=REF)
-    except InvalidPayload:
-        return
-    assert all(isinstance(item, Mention | InvalidPayload) for item in result)
+    assert_entries_or_invalid(parse_mentions, payload, ref=REF)
 
 
 @given(st.text(max_size=200))

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
-from collections.abc import Awaitable
-from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from socialcx.channels import ChannelHealth, MessageRefused, Page, until_pacific_midnight
 from socialcx.channels.youtube import YouTubeChannel, YouTubeQuota, parse_mentions
 from socialcx.errors import AuthExpired, InvalidPayload, PermanentChannelError, RateLimited
-from socialcx.model import ChannelRef, Mention, OutboundMessage, Visibility
+from socialcx.model import ChannelRef, Mention, OutboundMessage
 from socialcx.testing.contract import ChannelContract, ContractFault, drain
+from tests.channels._common import (
+    assert_entries_or_invalid,
+    json_with_keys,
+    private_message,
+    public_reply,
+    run,
+)
 from tests.channels.fake_youtube import (
     ACCESS_TOKEN,
     API_KEY,
@@ -28,16 +31,7 @@ from tests.channels.fake_youtube import (
     YouTubeHarness,
 )
 
-T = TypeVar("T")
 REF = ChannelRef(platform="youtube", account=CHANNEL_ID)
-SENT_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def run(awaitable: Awaitable[T]) -> T:
-    async def main() -> T:
-        return await awaitable
-
-    return asyncio.run(main())
 
 
 class TestYouTubeContract(ChannelContract):
@@ -49,15 +43,7 @@ class TestYouTubeContract(ChannelContract):
 
 
 def _reply(target: str, text: str = "Thanks for watching!") -> OutboundMessage:
-    return OutboundMessage(
-        id="out-yt",
-        case_id="c",
-        channel=REF,
-        visibility=Visibility.PUBLIC,
-        text=text,
-        created_at=SENT_AT,
-        in_reply_to=target,
-    )
+    return public_reply(REF, target, text, id="out-yt", case_id="c")
 
 
 # --- listening ----------------------------------------------------------------------
@@ -272,15 +258,7 @@ def test_reply_goes_to_the_top_level_comment() -> None:
 
 def test_private_is_refused() -> None:
     """YouTube has no private messages."""
-    message = OutboundMessage(
-        id="p",
-        case_id="c",
-        channel=REF,
-        visibility=Visibility.PRIVATE,
-        text="hi",
-        created_at=SENT_AT,
-        recipient=CUSTOMER_CHANNEL,
-    )
+    message = private_message(REF, CUSTOMER_CHANNEL, "hi", id="p", case_id="c")
     channel = YouTubeHarness().make_channel()
     with pytest.raises(MessageRefused):
         run(channel.send(message))
@@ -390,47 +368,31 @@ def test_parser_bad_comment_names_the_field() -> None:
     assert "publishedAt" in str(bad)
 
 
-_json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
-    ),
-    max_leaves=30,
-)
-_fields = st.sampled_from(
-    [
-        "kind",
-        "items",
-        "id",
-        "snippet",
-        "topLevelComment",
-        "replies",
-        "comments",
-        "textOriginal",
-        "textDisplay",
-        "publishedAt",
-        "updatedAt",
-        "authorChannelId",
-        "value",
-        "videoId",
-        "parentId",
-        "likeCount",
-        "error",
-    ]
-)
-_shaped = st.recursive(
-    _json,
-    lambda inner: st.dictionaries(_fields, inner, max_size=6) | st.lists(inner, max_size=4),
-    max_leaves=40,
-)
+_FIELDS = [
+    "kind",
+    "items",
+    "id",
+    "snippet",
+    "topLevelComment",
+    "replies",
+    "comments",
+    "textOriginal",
+    "textDisplay",
+    "publishedAt",
+    "updatedAt",
+    "authorChannelId",
+    "value",
+    "videoId",
+    "parentId",
+    "likeCount",
+    "error",
+]
 
 
-@given(_shaped)
+@given(json_with_keys(_FIELDS))
 def test_parser_never_raises_anything_else(payload: Any) -> None:
     """Random JSON gives mentions, InvalidPayload items, or raises InvalidPayload only."""
-    with contextlib.suppress(InvalidPayload):
-        result = parse_mentions(payload, ref=REF)
-        assert all(isinstance(item, Mention | InvalidPayload) for item in result)
+    assert_entries_or_invalid(parse_mentions, payload, ref=REF)
 
 
 def test_parser_huge_payload() -> None:

@@ -9,7 +9,8 @@ crash mid-walk resumes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,6 +71,39 @@ def read_mark(
         if at is not None:
             return at, frozenset(value[1])
     raise ValueError("watermark")
+
+
+def start_lists(names: Sequence[str], *, since: datetime | None) -> dict[str, dict[str, Any]]:
+    """The cursor state of a first fetch: every list in ``names`` starts at ``since``.
+
+    ``since=None`` reads each list as far back as the server goes.
+    """
+    start: dict[str, Any] = {} if since is None else {"w": mark(since, [])}
+    return {name: dict(start) for name in names}
+
+
+def read_lists(
+    cursor: str,
+    names: Sequence[str],
+    *,
+    parse_time: Callable[[Any], datetime | None] = _strict_time,
+) -> dict[str, Any]:
+    """The cursor state :func:`start_lists` and :func:`walk` wrote: an object per list.
+
+    Every list in ``names`` gets an entry (empty if the cursor has none), and
+    its watermark is checked.
+
+    Raises:
+        ValueError: the cursor is not JSON, not an object of objects, or holds
+            a watermark this module did not write.
+    """
+    state = json.loads(cursor)
+    if not isinstance(state, dict) or not all(isinstance(v, dict) for v in state.values()):
+        raise ValueError("cursor")
+    for name in names:
+        state.setdefault(name, {})
+        read_mark(state[name].get("w"), parse_time=parse_time)
+    return state
 
 
 def place(items: list[Item]) -> list[Item]:

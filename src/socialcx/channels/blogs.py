@@ -28,19 +28,18 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from types import ModuleType, TracebackType
-from typing import Any, Self
+from types import ModuleType
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from socialcx._clock import Clock, SystemClock
+from socialcx._clock import Clock
+from socialcx.channels._base import MAX_RAW, HttpChannelBase, raw_text
 from socialcx.channels._http import BadSignature, checked_request, verify_signature
 from socialcx.channels._protocol import (
-    ChannelHealth,
     Cursor,
     Delivery,
-    HealthMonitor,
     MessageRefused,
     Page,
     check_outbound,
@@ -76,7 +75,6 @@ DEFAULT_MAX_SEEN = 500
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK = re.compile(r"</?(p|div|br|li|h[1-6]|blockquote|tr)\b[^>]*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
-_MAX_RAW = 1 << 16
 _INSTALL_HINT = "reading feeds needs feedparser: pip install 'socialcx[feeds]'"
 
 
@@ -202,14 +200,6 @@ def _entry(
     )
 
 
-def _raw_text(value: Any) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=True, default=str)
-    except (TypeError, ValueError, RecursionError):
-        text = repr(value)
-    return text if len(text) <= _MAX_RAW else text[:_MAX_RAW]
-
-
 def _parse_feed(payload: Any) -> Any:
     """feedparser's result for a document; never reads a URL or a file."""
     if isinstance(payload, str):
@@ -217,7 +207,7 @@ def _parse_feed(payload: Any) -> Any:
     if not isinstance(payload, bytes | bytearray | memoryview):
         raise InvalidPayload(
             f"not a feed: a {type(payload).__name__}, not feed bytes or text",
-            raw=_raw_text(payload),
+            raw=raw_text(payload),
             platform=PLATFORM,
         )
     data = bytes(payload)
@@ -233,7 +223,7 @@ def _parse_feed(payload: Any) -> Any:
         reason = "not a feed: no RSS or Atom document"
         if parsed.get("bozo"):
             reason += f" ({type(parsed.get('bozo_exception')).__name__})"
-        raise InvalidPayload(reason, raw=data[:_MAX_RAW], platform=PLATFORM)
+        raise InvalidPayload(reason, raw=data[:MAX_RAW], platform=PLATFORM)
     return parsed
 
 
@@ -265,7 +255,7 @@ def parse_mentions(
             items.append(_entry(entry, ref, feed=feed, seen_at=seen_at))
         except (SocialCXError, ValueError, TypeError, KeyError, AttributeError) as exc:
             items.append(
-                InvalidPayload(f"blog: {exc}", raw=_raw_text(dict(entry)), platform=PLATFORM)
+                InvalidPayload(f"blog: {exc}", raw=raw_text(dict(entry)), platform=PLATFORM)
             )
     return items
 
@@ -314,7 +304,7 @@ def _rejected_key(error: InvalidPayload) -> str:
 # --- the channel --------------------------------------------------------------------
 
 
-class BlogFeedChannel:
+class BlogFeedChannel(HttpChannelBase):
     """One RSS or Atom feed, listened to with conditional GET; read-only.
 
     Args:
@@ -350,10 +340,10 @@ class BlogFeedChannel:
         _feedparser()  # fail at construction, not on the first poll
         if not url or urlsplit(url).scheme not in ("http", "https"):
             raise PermanentChannelError("blog: url must be an http(s) feed URL", platform=PLATFORM)
-        self._ref = ChannelRef(platform=PLATFORM, account=account or url)
+        super().__init__(
+            ref=ChannelRef(platform=PLATFORM, account=account or url), client=client, clock=clock
+        )
         self._url = url
-        self._client = client or httpx.AsyncClient(timeout=30.0)
-        self._clock = clock or SystemClock()
         self._auth = httpx.BasicAuth(*auth) if auth else None
         self._hub_secret = hub_secret
         self._max_seen = max(10, max_seen)
@@ -361,20 +351,9 @@ class BlogFeedChannel:
             "User-Agent": user_agent,
             "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5",
         }
-        self._health = HealthMonitor()
 
-    def __repr__(self) -> str:
-        return f"BlogFeedChannel(url={self._url!r})"
-
-    @property
-    def ref(self) -> ChannelRef:
-        """The feed."""
-        return self._ref
-
-    @property
-    def health(self) -> ChannelHealth:
-        """Health after the last call."""
-        return self._health.state
+    def _repr_fields(self) -> dict[str, object]:
+        return {"url": self._url}
 
     def _entries(self, content: bytes, now: datetime) -> tuple[list[Mention], list[InvalidPayload]]:
         try:
@@ -502,18 +481,3 @@ class BlogFeedChannel:
                 raise InvalidPayload(str(item), raw=body, platform=PLATFORM)
             mentions.append(item)
         return mentions
-
-    async def close(self) -> None:
-        """Close the HTTP client."""
-        await self._client.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()

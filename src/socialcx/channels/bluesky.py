@@ -34,21 +34,18 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import attrs
 import httpx
 
-from socialcx._clock import Clock, SystemClock
+from socialcx._clock import Clock
 from socialcx.channels import _watermark as watermark
+from socialcx.channels._base import HttpChannelBase, collect_page, raw_dump
 from socialcx.channels._http import checked_request, json_body
 from socialcx.channels._protocol import (
-    ChannelHealth,
     Cursor,
     Delivery,
-    HealthEvent,
-    HealthMonitor,
     Page,
     check_outbound,
 )
@@ -336,15 +333,8 @@ class _Parser:
             raise _Bad(exc.field or "message", str(exc)) from None
 
 
-def _dump(item: Any) -> str:
-    try:
-        return json.dumps(item, default=repr, ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError):
-        return repr(item)
-
-
 def _invalid(item: Any, error: _Bad) -> InvalidPayload:
-    return InvalidPayload(f"bluesky: {error}", raw=_dump(item), platform=PLATFORM)
+    return InvalidPayload(f"bluesky: {error}", raw=raw_dump(item), platform=PLATFORM)
 
 
 def _type(obj: Mapping[str, Any]) -> str:
@@ -452,11 +442,15 @@ def _collect(payload: Any, parser: _Parser) -> list[Mention | InvalidPayload]:
                 collector.feed_item(item)
             if payload and not collector.out:
                 raise InvalidPayload(
-                    "bluesky: not a post: list without posts", raw=_dump(payload), platform=PLATFORM
+                    "bluesky: not a post: list without posts",
+                    raw=raw_dump(payload),
+                    platform=PLATFORM,
                 )
             return collector.out
         raise InvalidPayload(
-            f"bluesky: not a post: {type(payload).__name__}", raw=_dump(payload), platform=PLATFORM
+            f"bluesky: not a post: {type(payload).__name__}",
+            raw=raw_dump(payload),
+            platform=PLATFORM,
         )
     c = _Collector(parser)
     if "notifications" in payload:
@@ -513,7 +507,7 @@ def _describe(obj: Mapping[str, Any]) -> str:
 
 
 def _not_a_post(payload: Any, what: str) -> InvalidPayload:
-    raw = "" if isinstance(payload, Mapping) and "accessJwt" in payload else _dump(payload)
+    raw = "" if isinstance(payload, Mapping) and "accessJwt" in payload else raw_dump(payload)
     return InvalidPayload(f"bluesky: not a post: {what}", raw=raw, platform=PLATFORM)
 
 
@@ -547,7 +541,7 @@ def parse_mentions(payload: Any, *, ref: ChannelRef) -> list[Mention | InvalidPa
         raise
     except Exception as exc:  # never let a malformed body escape as anything else
         raise InvalidPayload(
-            f"bluesky: unreadable body ({type(exc).__name__})", raw=_dump(payload)
+            f"bluesky: unreadable body ({type(exc).__name__})", raw=raw_dump(payload)
         ) from exc
 
 
@@ -576,7 +570,7 @@ def _link_facets(text: str) -> list[dict[str, Any]]:
     return facets
 
 
-class BlueskyChannel:
+class BlueskyChannel(HttpChannelBase):
     """One Bluesky account: its notifications, an optional search, and its chats.
 
     Args:
@@ -599,6 +593,9 @@ class BlueskyChannel:
         on_invalid: Also called with each post in a page that cannot be
             parsed; every such post is in the page's ``rejected`` (and a warning
             without the raw data is logged) whether or not this is set.
+
+    Capabilities: replies of 300 graphemes and chat messages of 1000,
+    idempotent by record key.
     """
 
     def __init__(
@@ -622,12 +619,14 @@ class BlueskyChannel:
             raise ValidationError(
                 "BlueskyChannel: needs an app password or a saved session", field="password"
             )
-        self._ref = ChannelRef(platform=PLATFORM, account=account.strip().lstrip("@"))
+        super().__init__(
+            ref=ChannelRef(platform=PLATFORM, account=account.strip().lstrip("@")),
+            client=client,
+            clock=clock,
+        )
         self._password = password
         self._session = session
-        self._client = client or httpx.AsyncClient(timeout=30.0)
         self._base = base_url.rstrip("/")
-        self._clock = clock or SystemClock()
         self._page_size = max(1, min(page_size, 100))
         self._search = search
         self._chat = chat
@@ -635,7 +634,6 @@ class BlueskyChannel:
         self._backfill = backfill
         self._on_session = on_session
         self._on_invalid = on_invalid
-        self._health = HealthMonitor()
         self._capabilities = ChannelCapabilities(
             public_reply=True,
             private_message=chat,
@@ -647,23 +645,8 @@ class BlueskyChannel:
             deletes=True,
         )
 
-    def __repr__(self) -> str:
-        return f"BlueskyChannel(account={self._ref.account!r}, base_url={self._base!r})"
-
-    @property
-    def ref(self) -> ChannelRef:
-        """The brand account."""
-        return self._ref
-
-    @property
-    def capabilities(self) -> ChannelCapabilities:
-        """Replies (300 graphemes), chat messages (1000), idempotent by record key."""
-        return self._capabilities
-
-    @property
-    def health(self) -> ChannelHealth:
-        """The health after the last call."""
-        return self._health.state
+    def _repr_fields(self) -> dict[str, object]:
+        return {**super()._repr_fields(), "base_url": self._base}
 
     @property
     def session(self) -> BlueskySession | None:
@@ -759,9 +742,7 @@ class BlueskyChannel:
         except Exception as exc:
             self._health.observe(exc)
             raise
-        if renewed and self._health.state is ChannelHealth.REAUTHORIZATION_NEEDED:
-            self._health.record(HealthEvent.REAUTHORIZED)
-        self._health.observe(None)
+        self._succeeded(renewed=renewed)
         return body
 
     def _chat_headers(self) -> dict[str, str]:
@@ -774,25 +755,19 @@ class BlueskyChannel:
         return _Parser(ref=self._ref, brand=frozenset(brand))
 
     def _shape(self, body: Any, what: str) -> InvalidPayload:
-        error = InvalidPayload(f"bluesky: {what}", raw=_dump(body), platform=PLATFORM)
+        error = InvalidPayload(f"bluesky: {what}", raw=raw_dump(body), platform=PLATFORM)
         self._health.observe(error)
         return error
 
     # --- listening
 
     def _read_cursor(self, cursor: Cursor | None) -> dict[str, Any]:
+        lists = ("notifications", "search")
         if cursor is None:
-            start: dict[str, Any] = {}
-            if self._backfill is not None:
-                start = {"w": watermark.mark(self._clock.now() - self._backfill, [])}
-            return {"notifications": dict(start), "search": dict(start), "chat": {}}
+            since = None if self._backfill is None else self._clock.now() - self._backfill
+            return {**watermark.start_lists(lists, since=since), "chat": {}}
         try:
-            state = json.loads(cursor)
-            if not isinstance(state, dict) or not all(isinstance(v, dict) for v in state.values()):
-                raise ValueError("cursor")
-            for key in ("notifications", "search"):
-                state.setdefault(key, {})
-                watermark.read_mark(state[key].get("w"), parse_time=_parse_time)
+            state = watermark.read_lists(cursor, lists, parse_time=_parse_time)
             state.setdefault("chat", {})
         except ValueError:
             raise PermanentChannelError(
@@ -812,25 +787,14 @@ class BlueskyChannel:
             messages, more_chat = await self._fetch_chat(state["chat"])
             entries += messages
             more = more or more_chat
-        mentions: list[Mention] = []
-        rejected: list[InvalidPayload] = []
-        seen: set[str] = set()
-        for entry in entries:
-            if isinstance(entry, InvalidPayload):
-                _log_invalid(entry)
-                if self._on_invalid is not None:
-                    self._on_invalid(entry)
-                rejected.append(entry)
-            elif entry.native_id not in seen:
-                seen.add(entry.native_id)
-                mentions.append(entry)
         if not self._search:
             state.pop("search", None)
-        return Page(
-            mentions=mentions,
+        return collect_page(
+            entries,
             next_cursor=json.dumps(state, sort_keys=True),
             has_more=more,
-            rejected=rejected,
+            log=_log_invalid,
+            on_invalid=self._on_invalid,
         )
 
     def _items(
@@ -852,7 +816,7 @@ class BlueskyChannel:
             collector = _Collector(parser)
             build(collector, obj)
             if not isinstance(uri, str):
-                at, uri = None, _dump(obj)
+                at, uri = None, raw_dump(obj)
             found.append((at, uri, collector.out))
         items: list[watermark.Item] = []
         for at, uri, out in found:
@@ -1118,18 +1082,3 @@ class BlueskyChannel:
             return self._resolve_existing(existing, message)
         except PermanentChannelError:
             return None
-
-    async def close(self) -> None:
-        """Close the HTTP client."""
-        await self._client.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()

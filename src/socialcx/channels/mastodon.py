@@ -28,18 +28,16 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from html.parser import HTMLParser
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import httpx
 
-from socialcx._clock import Clock, SystemClock
-from socialcx.channels._http import checked_request, json_body
+from socialcx._clock import Clock
+from socialcx.channels._base import HttpChannelBase, collect_page, raw_dump
+from socialcx.channels._http import checked_request
 from socialcx.channels._protocol import (
-    ChannelHealth,
     Cursor,
     Delivery,
-    HealthMonitor,
     MessageRefused,
     Page,
     check_outbound,
@@ -274,14 +272,7 @@ def _status(status: Any, ref: ChannelRef, *, conversation_id: str | None = None)
 
 
 def _invalid(item: Any, error: _Bad) -> InvalidPayload:
-    return InvalidPayload(f"mastodon: {error}", raw=_dump(item), platform=PLATFORM)
-
-
-def _dump(item: Any) -> str:
-    try:
-        return json.dumps(item, default=repr, ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError):
-        return repr(item)
+    return InvalidPayload(f"mastodon: {error}", raw=raw_dump(item), platform=PLATFORM)
 
 
 def _kind(obj: Any) -> str:
@@ -384,7 +375,7 @@ def parse_mentions(payload: Any, *, ref: ChannelRef) -> list[Mention | InvalidPa
         raise
     except Exception as exc:  # never let a malformed body escape as anything else
         raise InvalidPayload(
-            f"mastodon: unreadable body ({type(exc).__name__})", raw=_dump(payload)
+            f"mastodon: unreadable body ({type(exc).__name__})", raw=raw_dump(payload)
         ) from exc
 
 
@@ -396,7 +387,7 @@ def _parse(payload: Any, ref: ChannelRef) -> list[Mention | InvalidPayload]:
             names = ", ".join(sorted(kinds))
             raise InvalidPayload(
                 f"mastodon: not a post: list of {names} objects",
-                raw=_dump(payload),
+                raw=raw_dump(payload),
                 platform=PLATFORM,
             )
         return _list(payload, ref, "item")
@@ -409,7 +400,7 @@ def _parse(payload: Any, ref: ChannelRef) -> list[Mention | InvalidPayload]:
     if kind in ("search results", "grouped notifications"):
         return _list(payload.get("statuses"), ref, "statuses")
     raise InvalidPayload(
-        f"mastodon: not a post: {kind} object", raw=_dump(payload), platform=PLATFORM
+        f"mastodon: not a post: {kind} object", raw=raw_dump(payload), platform=PLATFORM
     )
 
 
@@ -446,7 +437,7 @@ def _log_invalid(error: InvalidPayload) -> None:
     )
 
 
-class MastodonChannel:
+class MastodonChannel(HttpChannelBase):
     """One account on one Mastodon instance.
 
     Args:
@@ -469,8 +460,9 @@ class MastodonChannel:
             parsed; every such status is in the page's ``rejected`` (and a
             warning without the raw data is logged) whether or not this is set.
 
-    ``fetch(None)`` starts at the oldest notification the instance still
-    keeps.
+    Capabilities: replies and direct messages, 500 characters (URLs count
+    23), idempotent send. ``fetch(None)`` starts at the oldest notification
+    the instance still keeps.
     """
 
     def __init__(
@@ -488,16 +480,16 @@ class MastodonChannel:
         on_invalid: Callable[[InvalidPayload], None] | None = None,
     ) -> None:
         handle = account.strip().lstrip("@")
-        self._ref = ChannelRef(platform=PLATFORM, account=handle)
-        self._base = (base_url or _instance_url(handle)).rstrip("/")
+        base = (base_url or _instance_url(handle)).rstrip("/")
+        super().__init__(
+            ref=ChannelRef(platform=PLATFORM, account=handle), client=client, clock=clock
+        )
+        self._base = base
         self._token = token
-        self._client = client or httpx.AsyncClient(timeout=30.0)
-        self._clock = clock or SystemClock()
         self._page_size = max(1, min(page_size, _MAX_PAGE))
         self._search = search
         self._mention_author = mention_author
         self._on_invalid = on_invalid
-        self._health = HealthMonitor()
         self._own_id: str | None = None
         self._capabilities = ChannelCapabilities(
             public_reply=True,
@@ -510,23 +502,8 @@ class MastodonChannel:
             deletes=True,
         )
 
-    def __repr__(self) -> str:
-        return f"MastodonChannel(account={self._ref.account!r}, base_url={self._base!r})"
-
-    @property
-    def ref(self) -> ChannelRef:
-        """The brand account."""
-        return self._ref
-
-    @property
-    def capabilities(self) -> ChannelCapabilities:
-        """Replies and direct messages, 500 characters (URLs count 23), idempotent send."""
-        return self._capabilities
-
-    @property
-    def health(self) -> ChannelHealth:
-        """The health after the last call."""
-        return self._health.state
+    def _repr_fields(self) -> dict[str, object]:
+        return {**super()._repr_fields(), "base_url": self._base}
 
     # --- requests
 
@@ -543,13 +520,6 @@ class MastodonChannel:
             headers=headers,
             **kwargs,
         )
-
-    def _json(self, response: httpx.Response) -> Any:
-        try:
-            return json_body(response, platform=PLATFORM)
-        except InvalidPayload as exc:
-            self._health.observe(exc)
-            raise
 
     def _shape_error(self, response: httpx.Response, what: str) -> InvalidPayload:
         error = InvalidPayload(
@@ -586,23 +556,12 @@ class MastodonChannel:
             found, more_found = await self._fetch_search(state)
             entries += found
             more = more or more_found
-        mentions: list[Mention] = []
-        rejected: list[InvalidPayload] = []
-        seen: set[str] = set()
-        for entry in entries:
-            if isinstance(entry, InvalidPayload):
-                _log_invalid(entry)
-                if self._on_invalid is not None:
-                    self._on_invalid(entry)
-                rejected.append(entry)
-            elif entry.native_id not in seen:
-                seen.add(entry.native_id)
-                mentions.append(entry)
-        return Page(
-            mentions=mentions,
+        return collect_page(
+            entries,
             next_cursor=json.dumps(state, sort_keys=True),
             has_more=more,
-            rejected=rejected,
+            log=_log_invalid,
+            on_invalid=self._on_invalid,
         )
 
     async def _fetch_notifications(
@@ -736,7 +695,7 @@ class MastodonChannel:
             own = me.get("id") if isinstance(me, Mapping) else None
             if not isinstance(own, str | int) or isinstance(own, bool):
                 raise InvalidPayload(
-                    "mastodon: verify_credentials has no id", raw=_dump(me), platform=PLATFORM
+                    "mastodon: verify_credentials has no id", raw=raw_dump(me), platform=PLATFORM
                 )
             self._own_id = str(own)
         return self._own_id
@@ -766,21 +725,6 @@ class MastodonChannel:
             if _comparable(text) == wanted:
                 return self._delivery(status, message, replayed=True)
         return None
-
-    async def close(self) -> None:
-        """Close the HTTP client."""
-        await self._client.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 def _comparable(text: str) -> str:

@@ -40,28 +40,25 @@ import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import attrs
 import httpx
 
-from socialcx._clock import Clock, SystemClock
+from socialcx._clock import Clock
+from socialcx.channels._base import HttpChannelBase, raw_text
 from socialcx.channels._http import (
     DEFAULT_RETRY_AFTER,
     BadSignature,
     RateLimitStatus,
     checked_request,
-    json_body,
     parse_meta_usage,
     verify_signature,
 )
 from socialcx.channels._paging import order_key, sift
 from socialcx.channels._protocol import (
-    ChannelHealth,
     Cursor,
     Delivery,
-    HealthMonitor,
     MessageRefused,
     Page,
     check_outbound,
@@ -113,7 +110,6 @@ IG_COMMENT_FIELDS = (
 )
 MESSAGE_FIELDS = "id,message,from,to,created_time"
 
-_MAX_RAW = 1 << 16
 _MAX_THREADS = 500
 
 
@@ -128,14 +124,6 @@ class _Bad(Exception):
 class _Parsed:
     items: list[Mention | InvalidPayload] = attrs.field(factory=list)
     skipped: list[str] = attrs.field(factory=list)
-
-
-def _raw_text(value: Any) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=True, default=str)
-    except (TypeError, ValueError, RecursionError):
-        text = repr(value)
-    return text if len(text) <= _MAX_RAW else text[:_MAX_RAW]
 
 
 def _opt_id(value: Any) -> str | None:
@@ -418,7 +406,7 @@ def _attempt(parsed: _Parsed, kind: str, make: Callable[[], Mention | str], raw:
         result = make()
     except (_Bad, SocialCXError, ValueError, TypeError, KeyError, OverflowError) as exc:
         parsed.items.append(
-            InvalidPayload(f"meta: {kind}: {exc}", raw=_raw_text(raw), platform="meta")
+            InvalidPayload(f"meta: {kind}: {exc}", raw=raw_text(raw), platform="meta")
         )
         return
     if isinstance(result, str):
@@ -440,19 +428,19 @@ def _envelope(
     if kind not in ("page", "instagram", "user", None):
         raise InvalidPayload(
             f"not a post: {kind!s} webhook (not a Page or Instagram object)",
-            raw=_raw_text(payload),
+            raw=raw_text(payload),
             platform="meta",
         )
     entries = payload.get("entry")
     if not isinstance(entries, list):
         raise InvalidPayload(
-            "meta: webhook entry is not a list", raw=_raw_text(payload), platform="meta"
+            "meta: webhook entry is not a list", raw=raw_text(payload), platform="meta"
         )
     for entry in entries:
         if not isinstance(entry, dict):
             parsed.items.append(
                 InvalidPayload(
-                    "meta: webhook entry is not an object", raw=_raw_text(entry), platform="meta"
+                    "meta: webhook entry is not an object", raw=raw_text(entry), platform="meta"
                 )
             )
             continue
@@ -467,7 +455,7 @@ def _envelope(
                 parsed.items.append(
                     InvalidPayload(
                         "meta: change.value: missing or not an object",
-                        raw=_raw_text(change),
+                        raw=raw_text(change),
                         platform="meta",
                     )
                 )
@@ -509,7 +497,7 @@ def _envelope(
                 parsed.items.append(
                     InvalidPayload(
                         "meta: messaging event is not an object",
-                        raw=_raw_text(event),
+                        raw=raw_text(event),
                         platform="meta",
                     )
                 )
@@ -558,7 +546,7 @@ def _graph_list(
         if not isinstance(item, dict):
             parsed.items.append(
                 InvalidPayload(
-                    "meta: list item is not an object", raw=_raw_text(item), platform="meta"
+                    "meta: list item is not an object", raw=raw_text(item), platform="meta"
                 )
             )
             continue
@@ -575,13 +563,13 @@ def _parse(payload: Any, ref: ChannelRef, brand: frozenset[str]) -> _Parsed:
     if not isinstance(payload, dict):
         raise InvalidPayload(
             f"not a post: a JSON {type(payload).__name__}, not a Graph API object",
-            raw=_raw_text(payload),
+            raw=raw_text(payload),
             platform="meta",
         )
     if "entry" in payload or "object" in payload:
         return _envelope(payload, ref, brand)
     if "error" in payload:
-        raise InvalidPayload("not a post: error object", raw=_raw_text(payload), platform="meta")
+        raise InvalidPayload("not a post: error object", raw=raw_text(payload), platform="meta")
     data = payload.get("data")
     parsed = _Parsed()
     if isinstance(data, list):
@@ -589,7 +577,7 @@ def _parse(payload: Any, ref: ChannelRef, brand: frozenset[str]) -> _Parsed:
         return parsed
     if data is not None:
         raise InvalidPayload(
-            "not a post: data is not a list", raw=_raw_text(payload), platform="meta"
+            "not a post: data is not a list", raw=raw_text(payload), platform="meta"
         )
     _graph_list([payload], ref, brand, parsed)
     return parsed
@@ -630,12 +618,12 @@ def _parse_mentions(
         raise
     except Exception as exc:  # a parser of untrusted input must fail in one way only
         raise InvalidPayload(
-            f"meta: unreadable body ({type(exc).__name__})", raw=_raw_text(payload), platform="meta"
+            f"meta: unreadable body ({type(exc).__name__})", raw=raw_text(payload), platform="meta"
         ) from exc
     if not parsed.items and parsed.skipped:
         raise InvalidPayload(
             f"not a post: {', '.join(sorted(set(parsed.skipped)))}",
-            raw=_raw_text(payload),
+            raw=raw_text(payload),
             platform="meta",
         )
     return parsed.items
@@ -761,8 +749,11 @@ def _comparable(text: str) -> str:
 # --- the channels -------------------------------------------------------------------
 
 
-class _GraphChannel:
-    """What the three Meta channels share: requests, usage limits, edges, webhooks."""
+class _GraphChannel(HttpChannelBase):
+    """What the three Meta channels share: requests, usage limits, edges, webhooks.
+
+    ``ref.account`` is the Page id, or the Instagram user id.
+    """
 
     platform: ClassVar[str]
     _messaging_platform: ClassVar[str]
@@ -789,9 +780,12 @@ class _GraphChannel:
             raise PermanentChannelError(
                 f"{self.platform}: account is required", platform=self.platform
             )
-        self._ref = ChannelRef(platform=self.platform, account=account.strip())
+        super().__init__(
+            ref=ChannelRef(platform=self.platform, account=account.strip()),
+            client=client,
+            clock=clock,
+        )
         self._page_id = (page_id or "").strip() or None
-        self._client = client or httpx.AsyncClient(timeout=30.0)
         self._base = base_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {access_token}"}
         self._proof = (
@@ -800,14 +794,12 @@ class _GraphChannel:
             else None
         )
         self._app_secret = app_secret
-        self._clock = clock or SystemClock()
         self._messages = direct_messages and self._page_id is not None
         self._human_agent = human_agent
         self._objects = max(1, min(100, recent_objects))
         self._conversations = max(1, min(100, recent_conversations))
         self._page_size = max(1, min(100, page_size))
         self._ceiling = usage_ceiling
-        self._health = HealthMonitor()
         self._rate: RateLimitStatus | None = None
         self._blocked_until: datetime | None = None
         self._last_inbound: dict[str, datetime] = {}
@@ -816,24 +808,6 @@ class _GraphChannel:
 
     def _make_capabilities(self) -> ChannelCapabilities:
         raise NotImplementedError
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(account={self._ref.account!r})"
-
-    @property
-    def ref(self) -> ChannelRef:
-        """The brand account (Page id or Instagram user id)."""
-        return self._ref
-
-    @property
-    def capabilities(self) -> ChannelCapabilities:
-        """What this surface allows."""
-        return self._capabilities
-
-    @property
-    def health(self) -> ChannelHealth:
-        """Health after the last call."""
-        return self._health.state
 
     @property
     def rate_limit(self) -> RateLimitStatus | None:
@@ -873,11 +847,7 @@ class _GraphChannel:
         ):
             wait = self._rate.reset_after or DEFAULT_RETRY_AFTER
             self._blocked_until = now + timedelta(seconds=wait)
-        try:
-            return json_body(response, platform="meta")
-        except InvalidPayload as exc:
-            self._health.observe(exc)
-            raise
+        return self._json(response, platform="meta")
 
     def _entries(
         self, body: Any, what: str, make: Callable[[dict[str, Any]], Mention]
@@ -886,7 +856,7 @@ class _GraphChannel:
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, list):
             error = InvalidPayload(
-                f"meta: unexpected {what} page (no data list)", raw=_raw_text(body), platform="meta"
+                f"meta: unexpected {what} page (no data list)", raw=raw_text(body), platform="meta"
             )
             self._health.observe(error)
             raise error
@@ -898,7 +868,7 @@ class _GraphChannel:
                 entries.append(make(item))
             except (_Bad, SocialCXError, ValueError, TypeError) as exc:
                 rejected = InvalidPayload(
-                    f"meta: {what}: {exc}", raw=_raw_text(item), platform="meta"
+                    f"meta: {what}: {exc}", raw=raw_text(item), platform="meta"
                 )
                 log.warning(
                     "meta: unparseable item kept aside",
@@ -1004,7 +974,7 @@ class _GraphChannel:
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, list):
             error = InvalidPayload(
-                "meta: unexpected conversations page", raw=_raw_text(body), platform="meta"
+                "meta: unexpected conversations page", raw=raw_text(body), platform="meta"
             )
             self._health.observe(error)
             raise error
@@ -1077,7 +1047,7 @@ class _GraphChannel:
         native_id = _opt_id(body.get("message_id")) if isinstance(body, dict) else None
         if native_id is None:
             raise InvalidPayload(
-                "meta: send answer has no message_id", raw=_raw_text(body), platform="meta"
+                "meta: send answer has no message_id", raw=raw_text(body), platform="meta"
             )
         return Delivery(
             native_id=native_id, sent_at=self._clock.now(), idempotency_key=message.idempotency_key
@@ -1171,23 +1141,6 @@ class _GraphChannel:
             mentions.append(item)
         return mentions
 
-    # -- lifecycle --
-
-    async def close(self) -> None:
-        """Close the HTTP client."""
-        await self._client.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
 
 class FacebookPageChannel(_GraphChannel):
     """A Facebook Page: comments on its posts in public, Messenger in private.
@@ -1269,7 +1222,7 @@ class FacebookPageChannel(_GraphChannel):
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, list):
             error = InvalidPayload(
-                "meta: unexpected posts page", raw=_raw_text(body), platform="meta"
+                "meta: unexpected posts page", raw=raw_text(body), platform="meta"
             )
             self._health.observe(error)
             raise error
@@ -1291,7 +1244,7 @@ class FacebookPageChannel(_GraphChannel):
         native_id = _opt_id(body.get("id")) if isinstance(body, dict) else None
         if native_id is None:
             raise InvalidPayload(
-                "meta: reply answer has no id", raw=_raw_text(body), platform="meta"
+                "meta: reply answer has no id", raw=raw_text(body), platform="meta"
             )
         return Delivery(
             native_id=native_id, sent_at=self._clock.now(), idempotency_key=message.idempotency_key
@@ -1388,7 +1341,7 @@ class InstagramChannel(_GraphChannel):
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, list):
             error = InvalidPayload(
-                "meta: unexpected media page", raw=_raw_text(body), platform="meta"
+                "meta: unexpected media page", raw=raw_text(body), platform="meta"
             )
             self._health.observe(error)
             raise error
@@ -1424,7 +1377,7 @@ class InstagramChannel(_GraphChannel):
         native_id = _opt_id(body.get("id")) if isinstance(body, dict) else None
         if native_id is None:
             raise InvalidPayload(
-                "meta: reply answer has no id", raw=_raw_text(body), platform="meta"
+                "meta: reply answer has no id", raw=raw_text(body), platform="meta"
             )
         return Delivery(
             native_id=native_id, sent_at=self._clock.now(), idempotency_key=message.idempotency_key
@@ -1455,13 +1408,13 @@ class InstagramChannel(_GraphChannel):
         found = body.get("mentioned_comment") if isinstance(body, dict) else None
         if not isinstance(found, dict):
             raise InvalidPayload(
-                "meta: no mentioned_comment in the answer", raw=_raw_text(body), platform="meta"
+                "meta: no mentioned_comment in the answer", raw=raw_text(body), platform="meta"
             )
         try:
             return _graph_comment(found, self._ref, brand_ids=self._brand)
         except (_Bad, SocialCXError, ValueError, TypeError) as exc:
             raise InvalidPayload(
-                f"meta: mentioned_comment: {exc}", raw=_raw_text(found), platform="meta"
+                f"meta: mentioned_comment: {exc}", raw=raw_text(found), platform="meta"
             ) from exc
 
 

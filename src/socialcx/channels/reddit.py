@@ -31,15 +31,15 @@ import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import attrs
 import httpx
 
-from socialcx._clock import Clock, SystemClock
+from socialcx._clock import Clock
 from socialcx._version import __version__
 from socialcx.channels import _watermark as watermark
+from socialcx.channels._base import HttpChannelBase, collect_page, raw_dump
 from socialcx.channels._http import (
     RateLimitStatus,
     checked_request,
@@ -47,11 +47,8 @@ from socialcx.channels._http import (
     rate_limit_status,
 )
 from socialcx.channels._protocol import (
-    ChannelHealth,
     Cursor,
     Delivery,
-    HealthEvent,
-    HealthMonitor,
     MessageRefused,
     Page,
     check_outbound,
@@ -257,15 +254,8 @@ def _thing(thing: Mapping[str, Any], ref: ChannelRef) -> Mention:
         raise _Bad("data.edited", str(exc)) from None
 
 
-def _dump(item: Any) -> str:
-    try:
-        return json.dumps(item, default=repr, ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError):
-        return repr(item)
-
-
 def _invalid(item: Any, error: _Bad) -> InvalidPayload:
-    return InvalidPayload(f"reddit: {error}", raw=_dump(item), platform=PLATFORM)
+    return InvalidPayload(f"reddit: {error}", raw=raw_dump(item), platform=PLATFORM)
 
 
 def _is_thing(obj: Any) -> bool:
@@ -326,7 +316,7 @@ def _kinds(obj: Any) -> set[str]:
 
 def _not_a_post(payload: Any, what: str, *, secret: bool = False) -> InvalidPayload:
     return InvalidPayload(
-        f"reddit: not a post: {what}", raw="" if secret else _dump(payload), platform=PLATFORM
+        f"reddit: not a post: {what}", raw="" if secret else raw_dump(payload), platform=PLATFORM
     )
 
 
@@ -358,7 +348,7 @@ def parse_mentions(payload: Any, *, ref: ChannelRef) -> list[Mention | InvalidPa
         raise
     except Exception as exc:  # never let a malformed body escape as anything else
         raise InvalidPayload(
-            f"reddit: unreadable body ({type(exc).__name__})", raw=_dump(payload)
+            f"reddit: unreadable body ({type(exc).__name__})", raw=raw_dump(payload)
         ) from exc
 
 
@@ -404,7 +394,7 @@ def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-class RedditChannel:
+class RedditChannel(HttpChannelBase):
     """One Reddit account: its inbox, an optional search, its replies and messages.
 
     Args:
@@ -429,6 +419,9 @@ class RedditChannel:
         on_invalid: Also called with each item in a page that cannot be
             parsed; every such item is in the page's ``rejected`` (and a warning
             without the raw data is logged) whether or not this is set.
+
+    Capabilities: comments and private messages of 10,000 characters; no
+    idempotent send.
     """
 
     def __init__(
@@ -457,14 +450,14 @@ class RedditChannel:
                 f"RedditChannel.inbox: {inbox!r} is not one of {sorted(_INBOXES)}", field="inbox"
             )
         name = re.sub(r"^/?u/", "", account.strip())
-        self._ref = ChannelRef(platform=PLATFORM, account=name)
+        super().__init__(
+            ref=ChannelRef(platform=PLATFORM, account=name), client=client, clock=clock
+        )
         self._token = token
         self._token_expires: datetime | None = None
         self._credentials = credentials
-        self._client = client or httpx.AsyncClient(timeout=30.0)
         self._base = base_url.rstrip("/")
         self._token_url = token_url
-        self._clock = clock or SystemClock()
         self._user_agent = user_agent or f"python:socialcx:{__version__} (by /u/{name})"
         self._page_size = max(1, min(page_size, 100))
         self._inbox = inbox
@@ -473,7 +466,6 @@ class RedditChannel:
         self._subject = subject
         self._backfill = backfill
         self._on_invalid = on_invalid
-        self._health = HealthMonitor()
         self._budget: RateLimitStatus | None = None
         self._budget_at: datetime | None = None
         self._capabilities = ChannelCapabilities(
@@ -486,24 +478,6 @@ class RedditChannel:
             edits=True,
             deletes=True,
         )
-
-    def __repr__(self) -> str:
-        return f"RedditChannel(account={self._ref.account!r})"
-
-    @property
-    def ref(self) -> ChannelRef:
-        """The brand account."""
-        return self._ref
-
-    @property
-    def capabilities(self) -> ChannelCapabilities:
-        """Comments and private messages of 10,000 characters; no idempotent send."""
-        return self._capabilities
-
-    @property
-    def health(self) -> ChannelHealth:
-        """The health after the last call."""
-        return self._health.state
 
     @property
     def rate_limit(self) -> RateLimitStatus | None:
@@ -605,31 +579,23 @@ class RedditChannel:
         except Exception as exc:
             self._health.observe(exc)
             raise
-        if renewed and self._health.state is ChannelHealth.REAUTHORIZATION_NEEDED:
-            self._health.record(HealthEvent.REAUTHORIZED)
-        self._health.observe(None)
+        self._succeeded(renewed=renewed)
         return body
 
     def _shape(self, body: Any, what: str) -> InvalidPayload:
-        error = InvalidPayload(f"reddit: {what}", raw=_dump(body), platform=PLATFORM)
+        error = InvalidPayload(f"reddit: {what}", raw=raw_dump(body), platform=PLATFORM)
         self._health.observe(error)
         return error
 
     # --- listening
 
     def _read_cursor(self, cursor: Cursor | None) -> dict[str, Any]:
+        lists = ("inbox", "search")
         if cursor is None:
-            start: dict[str, Any] = {}
-            if self._backfill is not None:
-                start = {"w": watermark.mark(self._clock.now() - self._backfill, [])}
-            return {"inbox": dict(start), "search": dict(start)}
+            since = None if self._backfill is None else self._clock.now() - self._backfill
+            return watermark.start_lists(lists, since=since)
         try:
-            state = json.loads(cursor)
-            if not isinstance(state, dict) or not all(isinstance(v, dict) for v in state.values()):
-                raise ValueError("cursor")
-            for key in ("inbox", "search"):
-                state.setdefault(key, {})
-                watermark.read_mark(state[key].get("w"))
+            state = watermark.read_lists(cursor, lists)
         except ValueError:
             raise PermanentChannelError(
                 "reddit: the cursor is not one this channel issued", platform=PLATFORM
@@ -650,23 +616,12 @@ class RedditChannel:
             more = more or more_found
         else:
             state.pop("search", None)
-        mentions: list[Mention] = []
-        rejected: list[InvalidPayload] = []
-        seen: set[str] = set()
-        for entry in entries:
-            if isinstance(entry, InvalidPayload):
-                _log_invalid(entry)
-                if self._on_invalid is not None:
-                    self._on_invalid(entry)
-                rejected.append(entry)
-            elif entry.native_id not in seen:
-                seen.add(entry.native_id)
-                mentions.append(entry)
-        return Page(
-            mentions=mentions,
+        return collect_page(
+            entries,
             next_cursor=json.dumps(state, sort_keys=True),
             has_more=more,
-            rejected=rejected,
+            log=_log_invalid,
+            on_invalid=self._on_invalid,
         )
 
     async def _fetch_listing(
@@ -703,7 +658,7 @@ class RedditChannel:
                 at = watermark.NOWHERE  # placed below, between its neighbours
             items.append(
                 watermark.Item(
-                    at=at, key=name if isinstance(name, str) else _dump(child), entry=entry
+                    at=at, key=name if isinstance(name, str) else raw_dump(child), entry=entry
                 )
             )
         after = data.get("after") if isinstance(data, Mapping) else None
@@ -817,21 +772,6 @@ class RedditChannel:
             if _same_text(str(data.get("body", "")), message.text):
                 return self._delivery(data, message, replayed=True)
         return None
-
-    async def close(self) -> None:
-        """Close the HTTP client."""
-        await self._client.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 def _raise_for_errors(body: Any) -> None:

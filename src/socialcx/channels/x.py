@@ -31,27 +31,24 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import attrs
 import httpx
 
-from socialcx._clock import Clock, SystemClock
+from socialcx._clock import Clock
+from socialcx.channels._base import HttpChannelBase, raw_text
 from socialcx.channels._http import (
     BadSignature,
     RateLimitStatus,
     checked_request,
-    json_body,
     rate_limit_status,
     sign_base64,
     verify_signature,
 )
 from socialcx.channels._protocol import (
-    ChannelHealth,
     Cursor,
     Delivery,
-    HealthMonitor,
     Page,
     check_outbound,
 )
@@ -120,7 +117,6 @@ _SNOWFLAKE_MIN = 1 << 32  # ids below this predate snowflakes and carry no time
 UNKNOWN_AUTHOR_ID = "unknown"
 
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
-_MAX_RAW = 1 << 16
 
 
 # --- parsing ------------------------------------------------------------------------
@@ -136,14 +132,6 @@ class _Parsed:
 
 class _Bad(Exception):
     """A post-like item that cannot become a mention; the message names the field."""
-
-
-def _raw_text(value: Any) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=True, default=str)
-    except (TypeError, ValueError, RecursionError):
-        text = repr(value)
-    return text if len(text) <= _MAX_RAW else text[:_MAX_RAW]
 
 
 def _str_id(value: Any, field: str) -> str:
@@ -410,14 +398,14 @@ def _v1_dm(item: Mapping[str, Any], users: Any, ref: ChannelRef) -> Mention:
 def _attempt(parsed: _Parsed, item: Any, make: Any, kind: str) -> None:
     if not isinstance(item, dict):
         parsed.items.append(
-            InvalidPayload(f"x: {kind} is not an object", raw=_raw_text(item), platform=PLATFORM)
+            InvalidPayload(f"x: {kind} is not an object", raw=raw_text(item), platform=PLATFORM)
         )
         return
     try:
         parsed.items.append(make(item))
     except (_Bad, SocialCXError, ValueError, TypeError, KeyError, OverflowError) as exc:
         parsed.items.append(
-            InvalidPayload(f"x: {kind}: {exc}", raw=_raw_text(item), platform=PLATFORM)
+            InvalidPayload(f"x: {kind}: {exc}", raw=raw_text(item), platform=PLATFORM)
         )
 
 
@@ -471,7 +459,7 @@ def _parse(payload: Any, ref: ChannelRef) -> _Parsed:
     if not isinstance(payload, dict):
         raise InvalidPayload(
             f"not a post: a JSON {type(payload).__name__}, not an X response object",
-            raw=_raw_text(payload),
+            raw=raw_text(payload),
             platform=PLATFORM,
         )
     if _WEBHOOK_KEYS & payload.keys():
@@ -486,22 +474,22 @@ def _parse(payload: Any, ref: ChannelRef) -> _Parsed:
         _data_item(parsed, data, users, ref)
         if parsed.skipped:
             raise InvalidPayload(
-                f"not a post: {parsed.skipped[0]}", raw=_raw_text(payload), platform=PLATFORM
+                f"not a post: {parsed.skipped[0]}", raw=raw_text(payload), platform=PLATFORM
             )
         return parsed
     if data is not None:
         raise InvalidPayload(
             "not a post: data is neither an object nor a list",
-            raw=_raw_text(payload),
+            raw=raw_text(payload),
             platform=PLATFORM,
         )
     if "errors" in payload or "title" in payload or "type" in payload or "error" in payload:
-        raise InvalidPayload("not a post: error object", raw=_raw_text(payload), platform=PLATFORM)
+        raise InvalidPayload("not a post: error object", raw=raw_text(payload), platform=PLATFORM)
     if isinstance(payload.get("meta"), dict):
         return parsed  # an empty result: {"meta": {"result_count": 0}}
     raise InvalidPayload(
         "not a post: unknown object (no data, meta or webhook events)",
-        raw=_raw_text(payload),
+        raw=raw_text(payload),
         platform=PLATFORM,
     )
 
@@ -559,12 +547,12 @@ def parse_mentions(payload: Any, *, ref: ChannelRef) -> list[Mention | InvalidPa
         raise
     except Exception as exc:  # a parser of untrusted input must fail in one way only
         raise InvalidPayload(
-            f"x: unreadable body ({type(exc).__name__})", raw=_raw_text(payload), platform=PLATFORM
+            f"x: unreadable body ({type(exc).__name__})", raw=raw_text(payload), platform=PLATFORM
         ) from exc
     if not parsed.items and parsed.skipped:
         raise InvalidPayload(
             f"not a post: {', '.join(sorted(set(parsed.skipped)))}",
-            raw=_raw_text(payload),
+            raw=raw_text(payload),
             platform=PLATFORM,
         )
     return parsed.items
@@ -670,7 +658,7 @@ def _comparable(text: str) -> str:
 # --- the channel --------------------------------------------------------------------
 
 
-class XChannel:
+class XChannel(HttpChannelBase):
     """One brand account on X, listening through mentions or a recent-search query.
 
     Args:
@@ -713,17 +701,16 @@ class XChannel:
             raise PermanentChannelError("x: account (the brand's user id) is required")
         if query is not None and not 0 < len(query) <= 512:
             raise PermanentChannelError("x: query must be 1 to 512 characters", platform=PLATFORM)
-        self._ref = ChannelRef(platform=PLATFORM, account=account.strip())
-        self._client = client or httpx.AsyncClient(timeout=30.0)
+        super().__init__(
+            ref=ChannelRef(platform=PLATFORM, account=account.strip()), client=client, clock=clock
+        )
         self._base = base_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {bearer_token}"}
         self._consumer_secret = consumer_secret
-        self._clock = clock or SystemClock()
         self._query = query
         self._direct_messages = direct_messages
         self._page_size = max(10, min(100, page_size))
         self._read_back = max(5, min(100, read_back))
-        self._health = HealthMonitor()
         self._rate: RateLimitStatus | None = None
         self._capabilities = (
             CAPABILITIES
@@ -731,23 +718,8 @@ class XChannel:
             else attrs.evolve(CAPABILITIES, private_message=False, private_max_length=None)
         )
 
-    def __repr__(self) -> str:
-        return f"XChannel(account={self._ref.account!r}, query={self._query!r})"
-
-    @property
-    def ref(self) -> ChannelRef:
-        """The brand account."""
-        return self._ref
-
-    @property
-    def capabilities(self) -> ChannelCapabilities:
-        """What X allows this channel to send."""
-        return self._capabilities
-
-    @property
-    def health(self) -> ChannelHealth:
-        """Health after the last call."""
-        return self._health.state
+    def _repr_fields(self) -> dict[str, object]:
+        return {**super()._repr_fields(), "query": self._query}
 
     @property
     def rate_limit(self) -> RateLimitStatus | None:
@@ -776,11 +748,7 @@ class XChannel:
             # OAuth 2.0 user tokens last two hours: a 401 means "refresh or reauthorize".
             raise AuthExpired(str(exc), platform=PLATFORM, status=exc.status) from exc
         self._rate = rate_limit_status(response.headers, now)
-        try:
-            return json_body(response, platform=PLATFORM)
-        except InvalidPayload as exc:
-            self._health.observe(exc)
-            raise
+        return self._json(response)
 
     def _page(self, body: Any, kind: str) -> tuple[list[Mention | InvalidPayload], dict[str, Any]]:
         """The items of one page in the order X sent them (newest first), and its meta."""
@@ -789,7 +757,7 @@ class XChannel:
         except InvalidPayload as exc:
             self._health.observe(exc)
             raise InvalidPayload(
-                f"x: unexpected {kind} page ({exc})", raw=_raw_text(body), platform=PLATFORM
+                f"x: unexpected {kind} page ({exc})", raw=raw_text(body), platform=PLATFORM
             ) from exc
         for item in items:
             if isinstance(item, InvalidPayload):
@@ -920,7 +888,7 @@ class XChannel:
             if native_id is None:
                 raise InvalidPayload(
                     "x: POST /2/tweets answer has no data.id",
-                    raw=_raw_text(body),
+                    raw=raw_text(body),
                     platform=PLATFORM,
                 )
             return Delivery(
@@ -938,7 +906,7 @@ class XChannel:
         if event_id is None:
             raise InvalidPayload(
                 "x: direct message answer has no data.dm_event_id",
-                raw=_raw_text(body),
+                raw=raw_text(body),
                 platform=PLATFORM,
             )
         return Delivery(
@@ -1046,20 +1014,3 @@ class XChannel:
                 raise InvalidPayload(str(item), raw=body, platform=PLATFORM)
             mentions.append(item)
         return mentions
-
-    # -- lifecycle --
-
-    async def close(self) -> None:
-        """Close the HTTP client."""
-        await self._client.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()

@@ -27,20 +27,18 @@ import logging
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import attrs
 import httpx
 
-from socialcx._clock import Clock, SystemClock
-from socialcx.channels._http import checked_request, json_body, until_pacific_midnight
+from socialcx._clock import Clock
+from socialcx.channels._base import HttpChannelBase, raw_text
+from socialcx.channels._http import checked_request, until_pacific_midnight
 from socialcx.channels._paging import order_key, sift
 from socialcx.channels._protocol import (
-    ChannelHealth,
     Cursor,
     Delivery,
-    HealthMonitor,
     Page,
     check_outbound,
 )
@@ -105,7 +103,6 @@ UNKNOWN_AUTHOR_ID = "unknown"
 
 _CODES: Mapping[str, type[ChannelError]] = {"authError": AuthExpired, "expired": AuthExpired}
 _TAG = re.compile(r"<[^>]+>")
-_MAX_RAW = 1 << 16
 
 
 # --- quota --------------------------------------------------------------------------
@@ -167,14 +164,6 @@ class YouTubeQuota:
 
 class _Bad(Exception):
     """A post-like item that cannot become a mention; the message names the field."""
-
-
-def _raw_text(value: Any) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=True, default=str)
-    except (TypeError, ValueError, RecursionError):
-        text = repr(value)
-    return text if len(text) <= _MAX_RAW else text[:_MAX_RAW]
 
 
 def _opt_str(value: Any) -> str | None:
@@ -271,7 +260,7 @@ def _attempt(parsed: _Parsed, item: Any, kind: str, make: Any) -> None:
     if not isinstance(item, dict):
         parsed.items.append(
             InvalidPayload(
-                f"youtube: {kind} is not an object", raw=_raw_text(item), platform=PLATFORM
+                f"youtube: {kind} is not an object", raw=raw_text(item), platform=PLATFORM
             )
         )
         return
@@ -279,7 +268,7 @@ def _attempt(parsed: _Parsed, item: Any, kind: str, make: Any) -> None:
         parsed.items.append(make(item))
     except (_Bad, SocialCXError, ValueError, TypeError, KeyError, OverflowError) as exc:
         parsed.items.append(
-            InvalidPayload(f"youtube: {kind}: {exc}", raw=_raw_text(item), platform=PLATFORM)
+            InvalidPayload(f"youtube: {kind}: {exc}", raw=raw_text(item), platform=PLATFORM)
         )
 
 
@@ -289,7 +278,7 @@ def _thread(parsed: _Parsed, item: Mapping[str, Any], ref: ChannelRef) -> None:
         parsed.items.append(
             InvalidPayload(
                 "youtube: commentThread.snippet: missing or not an object",
-                raw=_raw_text(item),
+                raw=raw_text(item),
                 platform=PLATFORM,
             )
         )
@@ -333,11 +322,11 @@ def _parse(payload: Any, ref: ChannelRef) -> _Parsed:
     if not isinstance(payload, dict):
         raise InvalidPayload(
             f"not a post: a JSON {type(payload).__name__}, not a YouTube resource",
-            raw=_raw_text(payload),
+            raw=raw_text(payload),
             platform=PLATFORM,
         )
     if "error" in payload:
-        raise InvalidPayload("not a post: error object", raw=_raw_text(payload), platform=PLATFORM)
+        raise InvalidPayload("not a post: error object", raw=raw_text(payload), platform=PLATFORM)
     kind = payload.get("kind")
     parsed = _Parsed()
     if kind in ("youtube#commentThreadListResponse", "youtube#commentListResponse") or (
@@ -346,7 +335,7 @@ def _parse(payload: Any, ref: ChannelRef) -> _Parsed:
         items = payload.get("items", [])
         if not isinstance(items, list):
             raise InvalidPayload(
-                "not a post: items is not a list", raw=_raw_text(payload), platform=PLATFORM
+                "not a post: items is not a list", raw=raw_text(payload), platform=PLATFORM
             )
         for item in items:
             _one(parsed, item, ref)
@@ -358,11 +347,11 @@ def _parse(payload: Any, ref: ChannelRef) -> _Parsed:
         return parsed
     if isinstance(kind, str):
         raise InvalidPayload(
-            f"not a post: {kind} resource", raw=_raw_text(payload), platform=PLATFORM
+            f"not a post: {kind} resource", raw=raw_text(payload), platform=PLATFORM
         )
     raise InvalidPayload(
         "not a post: unknown object (no kind, items or snippet)",
-        raw=_raw_text(payload),
+        raw=raw_text(payload),
         platform=PLATFORM,
     )
 
@@ -393,13 +382,13 @@ def parse_mentions(payload: Any, *, ref: ChannelRef) -> list[Mention | InvalidPa
     except Exception as exc:  # a parser of untrusted input must fail in one way only
         raise InvalidPayload(
             f"youtube: unreadable body ({type(exc).__name__})",
-            raw=_raw_text(payload),
+            raw=raw_text(payload),
             platform=PLATFORM,
         ) from exc
     if not parsed.items and parsed.skipped:
         raise InvalidPayload(
             f"not a post: {', '.join(sorted(set(parsed.skipped)))}",
-            raw=_raw_text(payload),
+            raw=raw_text(payload),
             platform=PLATFORM,
         )
     return parsed.items
@@ -469,7 +458,7 @@ def _comparable(text: str) -> str:
 # --- the channel --------------------------------------------------------------------
 
 
-class YouTubeChannel:
+class YouTubeChannel(HttpChannelBase):
     """Comments on one YouTube channel's videos, answered in public.
 
     Args:
@@ -486,8 +475,9 @@ class YouTubeChannel:
         search_terms: Only comments containing these terms (``searchTerms``).
         page_size: ``maxResults`` per request (1 to 100).
 
-    ``fetch(None)`` walks every thread YouTube returns, newest first; later
-    fetches stop at the newest comment already seen.
+    Capabilities: public replies only. ``fetch(None)`` walks every thread
+    YouTube returns, newest first; later fetches stop at the newest comment
+    already seen.
     """
 
     def __init__(
@@ -510,35 +500,17 @@ class YouTubeChannel:
             raise PermanentChannelError(
                 "youtube: an access token or an API key is required", platform=PLATFORM
             )
-        self._ref = ChannelRef(platform=PLATFORM, account=account.strip())
-        self._client = client or httpx.AsyncClient(timeout=30.0)
+        super().__init__(
+            ref=ChannelRef(platform=PLATFORM, account=account.strip()), client=client, clock=clock
+        )
         self._base = base_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {access_token}"} if access_token else {}
         self._key = api_key
         self._oauth = bool(access_token)
-        self._clock = clock or SystemClock()
         self.quota = quota if quota is not None else YouTubeQuota(daily=daily_quota)
         self._terms = search_terms
         self._page_size = max(1, min(100, page_size))
-        self._health = HealthMonitor()
-
-    def __repr__(self) -> str:
-        return f"YouTubeChannel(account={self._ref.account!r})"
-
-    @property
-    def ref(self) -> ChannelRef:
-        """The brand's channel."""
-        return self._ref
-
-    @property
-    def capabilities(self) -> ChannelCapabilities:
-        """Public replies only."""
-        return CAPABILITIES
-
-    @property
-    def health(self) -> ChannelHealth:
-        """Health after the last call."""
-        return self._health.state
+        self._capabilities = CAPABILITIES
 
     # -- requests --
 
@@ -580,11 +552,7 @@ class YouTubeChannel:
             raise AuthExpired(str(exc), platform=PLATFORM, status=exc.status) from exc
         if response.status_code == 304:
             return None, response
-        try:
-            return json_body(response, platform=PLATFORM), response
-        except InvalidPayload as exc:
-            self._health.observe(exc)
-            raise
+        return self._json(response), response
 
     def _entries(self, body: Any, what: str) -> list[Mention | InvalidPayload]:
         """Every comment of an answer in the order YouTube sent it: a mention or the failure."""
@@ -593,7 +561,7 @@ class YouTubeChannel:
         except InvalidPayload as exc:
             self._health.observe(exc)
             raise InvalidPayload(
-                f"youtube: unexpected {what} answer ({exc})", raw=_raw_text(body), platform=PLATFORM
+                f"youtube: unexpected {what} answer ({exc})", raw=raw_text(body), platform=PLATFORM
             ) from exc
         for item in items:
             if isinstance(item, InvalidPayload):
@@ -688,7 +656,7 @@ class YouTubeChannel:
         if not created:
             raise InvalidPayload(
                 "youtube: comments.insert answer has no comment",
-                raw=_raw_text(body),
+                raw=raw_text(body),
                 platform=PLATFORM,
             )
         mention = created[0]
@@ -725,20 +693,3 @@ class YouTubeChannel:
                     replayed=True,
                 )
         return None
-
-    # -- lifecycle --
-
-    async def close(self) -> None:
-        """Close the HTTP client."""
-        await self._client.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
