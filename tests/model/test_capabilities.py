@@ -39,6 +39,25 @@ def test_urls_count_as_fixed_length() -> None:
     assert caps.fits(text, private=False)
 
 
+def test_remote_mentions_count_without_their_domain_where_the_network_says_so() -> None:
+    """Mastodon counts @dana@example.social as @dana; an e-mail address is not a mention."""
+    text = "@dana@example.social sorry, write to help@acme.example"
+    plain = sx.ChannelCapabilities()
+    mastodon = sx.ChannelCapabilities(mention_domain_free=True)
+    assert plain.length(text) == len(text)
+    assert mastodon.length(text) == len(text) - len("@example.social")
+    assert mastodon.length("@dana hi") == len("@dana hi")
+
+
+def test_the_gate_counts_a_mastodon_reply_to_a_remote_customer_as_mastodon_does() -> None:
+    from socialcx.gate import capabilities_for
+
+    caps = capabilities_for("mastodon")
+    text = "@dana@a-very-long-instance-name.example " + "x" * 494
+    assert caps.length(text) == 500
+    assert caps.fits(text, private=False)
+
+
 def test_private_limit_falls_back_to_public() -> None:
     """A private limit applies to private messages; otherwise the public one does."""
     caps = sx.ChannelCapabilities(max_length=10, private_max_length=100)

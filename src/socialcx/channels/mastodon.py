@@ -79,7 +79,6 @@ _SEARCH_MAX_PAGE = 40
 _URL_LENGTH = 23
 _LINK = re.compile(r'<([^>]*)>\s*;\s*rel="?([a-z]+)"?')
 _LEADING_MENTIONS = re.compile(r"^(?:@[\w.\-]+(?:@[\w.\-]+)?\s+)+")
-_REMOTE_DOMAIN = re.compile(r"(@[\w.\-]+)@[\w.\-]+")
 _PRIVATE_VISIBILITIES = frozenset({"direct", "limited"})
 
 
@@ -497,6 +496,7 @@ class MastodonChannel(HttpChannelBase):
             brand_can_start_private=True,
             max_length=max_length,
             url_length=_URL_LENGTH,
+            mention_domain_free=True,
             idempotent_send=True,
             edits=True,
             deletes=True,
@@ -648,8 +648,8 @@ class MastodonChannel(HttpChannelBase):
         text = message.text
         if acct and f"@{acct.lower()}" not in text.lower():
             text = f"@{acct} {text}"
-        counted = _REMOTE_DOMAIN.sub(r"\1", text)  # the domain of a remote mention is free
-        if not self._capabilities.fits(counted, private=not message.is_public):
+        # The capabilities count a remote mention without its domain, as Mastodon does.
+        if not self._capabilities.fits(text, private=not message.is_public):
             raise MessageRefused(
                 "OutboundMessage.text: over the limit once the recipient is mentioned",
                 field="text",

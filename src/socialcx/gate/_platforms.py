@@ -34,6 +34,7 @@ PLATFORM_CAPABILITIES: Mapping[str, ChannelCapabilities] = MappingProxyType(
             brand_can_start_private=True,
             max_length=500,
             url_length=23,
+            mention_domain_free=True,
             idempotent_send=True,
             edits=True,
             deletes=True,

@@ -18,6 +18,8 @@ import attrs
 from socialcx.model import _checks as c
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+# A remote mention, @user@domain, as Mastodon finds them when it counts a post.
+_REMOTE_MENTION = re.compile(r"(?<![=/\w])@([a-z0-9_]+)@[\w.\-]*\w", re.IGNORECASE)
 
 
 class LengthUnit(enum.Enum):
@@ -101,6 +103,8 @@ class ChannelCapabilities:
         length_unit: How the network counts length.
         url_length: Every URL counts as this many units, when the network
             shortens links (X and Mastodon: 23).
+        mention_domain_free: A remote mention counts without its domain
+            (Mastodon counts ``@dana@example.social`` as ``@dana``).
         idempotent_send: The network itself refuses a repeated send with the
             same key (Mastodon's ``Idempotency-Key``, Bluesky's record key).
         edits: Posts can be edited after sending.
@@ -119,6 +123,7 @@ class ChannelCapabilities:
         default=LengthUnit.CHARACTERS, converter=to_length_unit, validator=c.member_of(LengthUnit)
     )
     url_length: int | None = attrs.field(default=None, validator=_valid_optional_count)
+    mention_domain_free: bool = attrs.field(default=False, validator=c.is_bool)
     idempotent_send: bool = attrs.field(default=False, validator=c.is_bool)
     edits: bool = attrs.field(default=False, validator=c.is_bool)
     deletes: bool = attrs.field(default=False, validator=c.is_bool)
@@ -126,6 +131,8 @@ class ChannelCapabilities:
     def length(self, text: str) -> int:
         """The length of ``text`` as the network counts it."""
         urls = 0
+        if self.mention_domain_free and "@" in text:
+            text = _REMOTE_MENTION.sub(r"@\1", text)
         if self.url_length is not None:
             text, urls = _URL.subn("", text)
         if self.length_unit is LengthUnit.BYTES:

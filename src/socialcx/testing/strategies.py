@@ -482,6 +482,7 @@ def channel_capabilities() -> st.SearchStrategy[ChannelCapabilities]:
         private_max_length=st.none() | st.integers(min_value=1, max_value=10_000),
         length_unit=st.sampled_from(LengthUnit),
         url_length=st.none() | st.just(23),
+        mention_domain_free=st.booleans(),
         idempotent_send=st.booleans(),
         edits=st.booleans(),
         deletes=st.booleans(),
