@@ -101,13 +101,26 @@ def test_only_complaints_count() -> None:
     assert detector.state_size() == 0
 
 
+def _word(k: int) -> str:
+    """A made-up word for each number, of letters only so that it is a content word."""
+    letters = ""
+    while True:
+        k, digit = divmod(k, 26)
+        letters += "abcdefghijklmnopqrstuvwxyz"[digit]
+        if not k:
+            return f"w{letters}x"
+
+
 def test_state_stays_bounded_over_a_long_stream() -> None:
     """Fifty thousand complaints with an ever-growing vocabulary keep state under the caps."""
     rng = random.Random(6)
+    assert content_words(" ".join(_word(k) for k in (0, 700, 10**7))) == [
+        _word(k) for k in (0, 700, 10**7)
+    ]
     detector = IncidentDetector(max_vocabulary=300, window=timedelta(minutes=30))
     sizes = []
     for n in range(50_000):
-        words = " ".join(f"w{rng.randrange(10 * n + 10)}" for _ in range(4))
+        words = " ".join(_word(rng.randrange(10 * n + 10)) for _ in range(4))
         at = timedelta(seconds=20 * n)
         detector.observe(_m(n, f"broken {words}", at), complaint=True, now=T0 + at)
         if n % 10_000 == 9_999:
@@ -122,6 +135,74 @@ def test_content_words() -> None:
         "flight",
         "delay",
     ]
+
+
+def test_contractions_are_function_words_and_possessives_lose_their_s() -> None:
+    """I'm, we've, couldn't and it's name no problem; the fleet's problem is the fleet's."""
+    text = "I'm sure it's the fleet's fault, we've waited and couldn't get through, she's upset"
+    assert content_words(text) == ["sure", "fleet", "fault", "wait", "through", "upset"]
+
+
+def _outage_day(detector: IncidentDetector, texts: list[str], *, burst: int = 30) -> int:
+    """A day of background, then ``burst`` complaints cycling through ``texts``."""
+    n = _background(detector, 24, random.Random(21))
+    for i in range(burst):
+        n += 1
+        at = timedelta(hours=24, minutes=i * 2)
+        detector.observe(_m(n, texts[i % len(texts)], at), complaint=True, now=T0 + at)
+    return n
+
+
+def test_a_complaint_joins_only_when_it_uses_the_topic_not_one_of_its_words() -> None:
+    """After an outage opens, "outage" alone no longer pulls an unrelated complaint in."""
+    detector = IncidentDetector()
+    n = _outage_day(detector, ["mobile data outage, no signal since noon"])
+    (incident,) = detector.incidents
+    assert len({"outage", "signal", "mobile", "data"} & set(incident.topic)) >= 3
+    at = timedelta(hours=25, minutes=5)
+    other = detector.observe(
+        _m(n + 1, "my bill is wrong, what an outage of common sense", at),
+        complaint=True,
+        now=T0 + at,
+    )
+    assert other is None
+    again = detector.observe(
+        _m(n + 2, "still no mobile data here", at), complaint=True, now=T0 + at
+    )
+    assert again is not None and again.incident.id == incident.id
+
+
+def test_an_incident_holds_the_complaints_of_its_topic_not_every_use_of_its_word() -> None:
+    """Complaints that only share the bursting word stay out of the incident it opens."""
+    detector = IncidentDetector()
+    rng = random.Random(22)
+    n = _background(detector, 24, rng)
+    opened, aside = [], set()
+    for i in range(30):
+        n += 1
+        at = timedelta(hours=24, minutes=i * 2)
+        if i % 3 == 2:  # wifi, with an ordinary gripe of its own
+            text = f"wifi {rng.choice(GRIPES)}"
+            aside.add(f"case-{n}")
+        else:
+            text = "wifi outage in the whole street"
+        update = detector.observe(_m(n, text, at), complaint=True, case_id=f"case-{n}", now=T0 + at)
+        if update is not None and update.opened:
+            opened.append(update)
+    (first,) = opened
+    assert {"wifi", "outage"} <= set(first.incident.topic)
+    trigger = {f"case-{first.joined[-1].native_id}"}  # the complaint that made it burst
+    assert not detector.incidents[0].case_ids & (aside - trigger)
+    assert len(detector.incidents[0].case_ids) >= 18
+
+
+def test_words_of_one_outage_share_one_incident() -> None:
+    """Two phrasings of one outage that share its first word make one incident."""
+    detector = IncidentDetector()
+    texts = ["internet down, working from home is impossible", "down for me too, cannot even call"]
+    _outage_day(detector, texts, burst=40)
+    (incident,) = detector.incidents
+    assert incident.mention_count >= 30
 
 
 def _on(platform: str, n: int, text: str, at: timedelta) -> sx.Mention:

@@ -6,10 +6,14 @@ and its own baseline (an exponentially weighted hourly rate). A word *bursts*
 when its count in the window departs from that baseline by a Poisson-style
 margin and a ratio, with a minimum count so quiet words never fire; words that
 appear in a large share of all complaints ("flight", "help") never fire, since
-they name no particular problem. A burst opens an incident, or joins an open
-one whose complaints it shares; later complaints with an incident's words join
-it, and an incident whose words fall silent for a whole window resolves. All
-state is bounded: the vocabulary, the windows and the open incidents are capped.
+they name no particular problem. A burst is a topic only with *companions*:
+words that share the bursting word's complaints more often than chance would.
+The incident holds the complaints that use the word with a companion, and later
+complaints join it when they use enough of its topic words; a burst whose word
+is already part of an open incident, or whose complaints mostly are, opens
+nothing new. An incident whose words fall silent for a whole window resolves.
+All state is bounded: the vocabulary, the windows and the open incidents are
+capped.
 """
 
 from __future__ import annotations
@@ -174,6 +178,31 @@ _STOP = frozenset(
     ]
 )
 
+_CLITIC = re.compile(r"'(?:s|ll|re|ve|d|m)$")
+
+#: Function words left once a contraction loses its apostrophe ("couldn't" -> "couldnt",
+#: "she's" -> "she"); the stop list above spells most of the rest.
+_CONTRACTED = frozenset(
+    [
+        "aint",
+        "arent",
+        "couldnt",
+        "doesnt",
+        "hadnt",
+        "hasnt",
+        "havent",
+        "isnt",
+        "let",
+        "mustnt",
+        "she",
+        "shouldnt",
+        "wasnt",
+        "werent",
+        "wont",
+        "wouldnt",
+    ]
+)
+
 
 def content_words(text: str) -> list[str]:
     """Lower-cased content words with mentions, hashtags' signs, links and stop words removed."""
@@ -181,7 +210,9 @@ def content_words(text: str) -> list[str]:
     out = []
     for word in words:
         word = word.strip("'")
-        if len(word) < 3 or word in _STOP:
+        if "'" in word:  # fleet's -> fleet, i'm -> i, we've -> we, couldn't -> couldnt
+            word = _CLITIC.sub("", word).replace("'", "")
+        if len(word) < 3 or word in _STOP or word in _CONTRACTED:
             continue
         for suffix in ("ing", "ed", "s"):  # a crude stem keeps delayed/delays/delay together
             if len(word) > len(suffix) + 3 and word.endswith(suffix):
@@ -191,9 +222,12 @@ def content_words(text: str) -> list[str]:
     return out
 
 
+_Entry = tuple[datetime, MentionKey, str | None]
+
+
 @attrs.define(slots=True, eq=False)
 class _Word:
-    window: deque[tuple[datetime, MentionKey, str | None]] = attrs.field(factory=deque)
+    window: deque[_Entry] = attrs.field(factory=deque)
     rate: float = 0.0
     rate_at: datetime | None = None
     docs: int = 0
@@ -202,13 +236,34 @@ class _Word:
 @attrs.define(slots=True, eq=False)
 class _Open:
     incident_id: str
-    words: set[str]
+    #: The word whose burst opened it, and every word of its topic.
+    core: str
+    words: frozenset[str]
     last_active: datetime
-    members: set[MentionKey] = attrs.field(factory=set)
+    #: The latest members (at most ``_MAX_MEMBERS``), oldest first.
+    members: OrderedDict[MentionKey, None] = attrs.field(factory=OrderedDict)
+
+    def remember(self, key: MentionKey) -> None:
+        self.members[key] = None
+        self.members.move_to_end(key)
+        while len(self.members) > _MAX_MEMBERS:
+            self.members.popitem(last=False)
+
+
+@attrs.frozen
+class _Topic:
+    """What a burst would open: its words, its complaints, and its count since onset."""
+
+    words: tuple[str, ...]
+    members: list[_Entry]
+    onset_count: int
 
 
 #: Members remembered per open incident, for deciding whether a burst belongs to it.
 _MAX_MEMBERS = 2_000
+
+#: Companion words kept in an incident's topic, after the bursting word.
+_MAX_COMPANIONS = 4
 
 
 @attrs.frozen(kw_only=True)
@@ -218,9 +273,10 @@ class IncidentUpdate:
     Args:
         incident: The incident after this complaint.
         opened: This complaint made a word burst and opened the incident.
-        window_count: Complaints in the bursting word's window when it opened.
-        joined: The complaints that joined the incident with this update (the
-            bursting word's whole window when it opened).
+        window_count: Complaints in the bursting word's window since the
+            topic's onset (its first complaint with a companion word) when it opened.
+        joined: The complaints that joined the incident with this update (when
+            it opened: the window's complaints that use the topic, and this one).
     """
 
     incident: Incident
@@ -235,7 +291,9 @@ class _ChannelState:
     docs: int = 0
     first_at: datetime | None = None
     open: list[_Open] = attrs.field(factory=list)
-    expected: dict[str, float] = attrs.field(factory=dict)
+    #: The complaints of the last window, oldest first, and the words of each.
+    recent: deque[tuple[datetime, MentionKey]] = attrs.field(factory=deque)
+    recent_words: dict[MentionKey, tuple[str, ...]] = attrs.field(factory=dict)
 
 
 @attrs.define
@@ -254,11 +312,15 @@ class IncidentDetector:
         half_life: How fast a word's baseline rate forgets.
         warmup: How long an account is watched before anything may fire.
         generic_share: Words in more than this share of complaints before the
-            current window (``the``, ``service``) never fire.
+            current window (``the``, ``service``) never burst.
         max_vocabulary: Words tracked per account; the least recent are dropped.
         max_open: Open incidents per account.
-        min_topic_words: Words that must burst together (each in a third of the
-            bursting word's window) before an incident opens.
+        min_topic_words: Words a topic needs: the bursting word and companions
+            (each in a third of its window) before an incident opens; and how
+            many of an incident's topic words a complaint must use to belong to it.
+        companion_margin: How many standard deviations more often than chance
+            (its share of all complaints) a companion must share the bursting
+            word's complaints.
         scope: What one baseline covers, from a mention: by default its brand
             account on its network (``mention.channel``); pass
             ``lambda m: m.channel.account`` to watch a brand across networks,
@@ -275,6 +337,7 @@ class IncidentDetector:
     max_vocabulary: int = 5_000
     max_open: int = 20
     min_topic_words: int = 2
+    companion_margin: float = 2.0
     scope: Callable[[Mention], Hashable] | None = None
     _channels: dict[Hashable, _ChannelState] = attrs.field(init=False, factory=dict)
     _incidents: dict[str, Incident] = attrs.field(init=False, factory=dict)
@@ -287,7 +350,7 @@ class IncidentDetector:
         if not complaint:
             return None
         # Ordered, not a set: a replay must not depend on how strings hash.
-        words = dict.fromkeys(content_words(mention.text))
+        words = tuple(dict.fromkeys(content_words(mention.text)))
         if not words:
             return None
         at = mention.created_at
@@ -297,6 +360,10 @@ class IncidentDetector:
             state.first_at = at
         state.docs += 1
         self._close_quiet(state, at)
+        state.recent.append((at, mention.key))
+        state.recent_words[mention.key] = words
+        while at - state.recent[0][0] > self.window:
+            state.recent_words.pop(state.recent.popleft()[1], None)
         bursting: list[tuple[int, str]] = []
         for word in words:
             stat = state.words.get(word)
@@ -307,44 +374,28 @@ class IncidentDetector:
             stat.window.append((at, mention.key, case_id))
             while at - stat.window[0][0] > self.window:
                 stat.window.popleft()
-            expected = self._bursts(state, stat, at)
-            if expected is not None:
+            if self._bursts(state, stat, at):
                 bursting.append((len(stat.window), word))
-                state.expected[word] = expected
             self._decay(stat, at)
             stat.rate += math.log(2) / (self.half_life.total_seconds() / 3600)
         while len(state.words) > self.max_vocabulary:
             state.words.popitem(last=False)
         fresh = []
-        for count, word in bursting:
-            home = self._home_of(state, word)
+        for _, word in sorted(bursting, reverse=True):
+            topic = self._topic(state, word)
+            if topic is None:
+                continue
+            home = self._home_of(state, topic)
             if home is None:
-                fresh.append((count, word))
-            else:
-                home.words.add(word)  # the same problem, described in another word
-        joined = self._join_open(state, mention, set(words), case_id)
+                fresh.append(topic)
+            else:  # the same problem, described in another word
+                home.words |= {word}
+        joined = self._join_open(state, mention, frozenset(words), case_id)
         if joined is not None:
             return joined
-        for _, word in sorted(fresh, reverse=True):
-            if self._supported(state, word):
-                return self._open(state, mention, word)
+        if fresh:
+            return self._open(state, mention, fresh[0])
         return None
-
-    def _supported(self, state: _ChannelState, word: str) -> bool:
-        """Whether enough other words share the burst to make it a topic, not a coincidence."""
-        if self.min_topic_words <= 1:
-            return True
-        window = {key for _, key, _ in state.words[word].window}
-        partners = 0
-        for other, stat in state.words.items():
-            if other == word or stat.docs > self.generic_share * state.docs:
-                continue
-            shared = sum(1 for _, key, _ in stat.window if key in window)
-            if shared * 3 >= len(window):
-                partners += 1
-                if partners + 1 >= self.min_topic_words:
-                    return True
-        return False
 
     def resolve(self, incident_id: str, *, now: datetime) -> Incident:
         """Mark an incident resolved (its root cause is fixed)."""
@@ -364,10 +415,12 @@ class IncidentDetector:
         return tuple(self._incidents.values())
 
     def state_size(self) -> int:
-        """Entries held (vocabulary, windows, open incidents): bounded by the caps."""
+        """Entries held (vocabulary, windows, recent complaints, open incidents): bounded."""
         total = 0
         for state in self._channels.values():
-            total += len(state.open)
+            total += len(state.recent)
+            for item in state.open:
+                total += 1 + len(item.words) + len(item.members)
             for stat in state.words.values():
                 total += 1 + len(stat.window)
         return total
@@ -380,16 +433,16 @@ class IncidentDetector:
             stat.rate *= 0.5 ** (hours / (self.half_life.total_seconds() / 3600))
         stat.rate_at = at
 
-    def _bursts(self, state: _ChannelState, stat: _Word, at: datetime) -> float | None:
-        """The word's expected count in the window when it bursts, else ``None``."""
+    def _bursts(self, state: _ChannelState, stat: _Word, at: datetime) -> bool:
+        """Whether the word's count in the window departs from its own baseline."""
         assert state.first_at is not None
         if at - state.first_at < self.warmup:
-            return None
+            return False
         count = len(stat.window)
         if stat.docs - count > self.generic_share * max(state.docs - count, 1):
-            return None
+            return False
         if count < self.min_count:
-            return None
+            return False
         rate = stat.rate
         if stat.rate_at is not None and at > stat.rate_at:
             hours = (at - stat.rate_at).total_seconds() / 3600
@@ -398,11 +451,56 @@ class IncidentDetector:
         # a few half-lives; correct for how long this account has been watched.
         age = (at - state.first_at).total_seconds() / self.half_life.total_seconds()
         rate /= max(1.0 - math.pow(0.5, age), 1e-9)
-        expected: float = rate * self.window.total_seconds() / 3600
+        expected = rate * self.window.total_seconds() / 3600
         enough = count >= self.ratio * expected
-        if enough and count > expected + self.margin * math.sqrt(expected + 1):
-            return expected
-        return None
+        return enough and count > expected + self.margin * math.sqrt(expected + 1)
+
+    def _topic(self, state: _ChannelState, word: str) -> _Topic | None:
+        """The topic a bursting word would open, or ``None`` when it has too few companions.
+
+        A companion shares at least a quarter of the word's window (two complaints
+        at least), and more of it than chance would: a word in a share ``p`` of all
+        complaints is expected in ``n * p`` of the window's ``n``, and must exceed
+        that by ``companion_margin`` standard deviations. A common word ("flight")
+        is a companion only when nearly every complaint of the burst uses it.
+        """
+        window = list(state.words[word].window)
+        n = len(window)
+        uses = [state.recent_words.get(key, ()) for _, key, _ in window]
+        shared: Counter[str] = Counter()
+        for used in uses:
+            shared.update(w for w in used if w != word)
+        common = max(2, n // 4)
+        onset_words = set()  # what an incident started from before (the delay's onset)
+        excess: dict[str, float] = {}
+        for other, count in shared.items():
+            stat = state.words.get(other)
+            if count < common or stat is None:
+                continue
+            if stat.docs <= self.generic_share * state.docs:
+                onset_words.add(other)
+            chance = n * stat.docs / state.docs
+            if count > chance + self.companion_margin * math.sqrt(chance + 1):
+                excess[other] = count - chance
+        companions = sorted(excess, key=lambda w: (-excess[w], -shared[w], w))
+        strong = sum(1 for w in companions if shared[w] * 3 >= n)
+        if strong + 1 < self.min_topic_words:
+            return None
+        words = (word, *companions[:_MAX_COMPANIONS])
+        # The window also holds the word's ordinary complaints from before the burst:
+        # the oldest ones that share none of the burst's other words stay out.
+        start = 0
+        if onset_words:
+            while start < n - 1 and onset_words.isdisjoint(uses[start]):
+                start += 1
+        need = min(self.min_topic_words, len(words))
+        members = [
+            entry
+            for entry, used in zip(window[start:-1], uses[start:-1], strict=True)
+            if len(set(words).intersection(used)) >= need
+        ]
+        members.append(window[-1])  # the complaint that made the word burst
+        return _Topic(words=words, members=members, onset_count=n - start)
 
     def _close_quiet(self, state: _ChannelState, at: datetime) -> None:
         still = []
@@ -415,78 +513,74 @@ class IncidentDetector:
                 still.append(item)
         state.open = still
 
-    def _home_of(self, state: _ChannelState, word: str) -> _Open | None:
-        """The open incident that already holds most of a bursting word's complaints."""
-        window = {key for _, key, _ in state.words[word].window}
+    def _home_of(self, state: _ChannelState, topic: _Topic) -> _Open | None:
+        """The open incident a burst belongs to, if any.
+
+        It is one when the bursting word is already among the incident's words, when the
+        word that opened the incident is among the burst's companions, or when most of
+        the bursting word's complaints already belong to it.
+        """
+        word = topic.words[0]
+        window = [key for _, key, _ in state.words[word].window]
         for item in state.open:
-            if len(window & item.members) * 2 >= len(window):
+            if word in item.words or item.core in topic.words:
+                return item
+            if sum(1 for key in window if key in item.members) * 2 >= len(window):
                 return item
         return None
 
     def _join_open(
-        self, state: _ChannelState, mention: Mention, words: set[str], case_id: str | None
+        self, state: _ChannelState, mention: Mention, words: frozenset[str], case_id: str | None
     ) -> IncidentUpdate | None:
-        best = max(state.open, key=lambda o: len(o.words & words), default=None)
-        if best is None or not best.words & words:
+        """Add the complaint to the open incident whose topic it uses most, if enough."""
+        best: _Open | None = None
+        best_shared = 0
+        for item in state.open:
+            shared = len(item.words & words)
+            if shared:
+                item.last_active = mention.created_at  # its words are still being used
+            if shared > best_shared:
+                best, best_shared = item, shared
+        if best is None or best_shared < min(self.min_topic_words, len(best.words)):
             return None
         incident = self._incidents[best.incident_id].record(
             mention.key, at=mention.created_at, case_id=case_id
         )
         self._incidents[incident.id] = incident
-        best.last_active = mention.created_at
-        if len(best.members) < _MAX_MEMBERS:
-            best.members.add(mention.key)
+        best.remember(mention.key)
         return IncidentUpdate(
             incident=incident, opened=False, window_count=0, joined=(mention.key,)
         )
 
-    def _open(self, state: _ChannelState, mention: Mention, word: str) -> IncidentUpdate:
-        stat = state.words[word]
-        members = list(stat.window)
-        co: Counter[str] = Counter()
-        companions: set[MentionKey] = set()
-        for other, other_stat in state.words.items():
-            if other == word or other_stat.docs > self.generic_share * state.docs:
-                continue
-            shared = {n for _, n, _ in other_stat.window} & {n for _, n, _ in members}
-            if len(shared) >= max(2, len(members) // 4):
-                co[other] = len(shared)
-                companions |= shared
-        # The window also holds the word's ordinary complaints from before the burst:
-        # the oldest ones that share none of the burst's other words stay out.
-        state.expected.pop(word, None)
-        start = 0
-        while start < len(members) - 1 and members[start][1] not in companions:
-            start += 1
-        members = members[start:]
+    def _open(self, state: _ChannelState, mention: Mention, topic: _Topic) -> IncidentUpdate:
         self._count += 1
         incident_id = f"inc-{self._count}"
-        first = members[0][0]
+        first = topic.members[0][0]
         hours = max((mention.created_at - first).total_seconds() / 3600, 1 / 60)
-        topic = (word, *(w for w, _ in co.most_common(4)))
         incident = Incident(
             id=incident_id,
             channel=mention.channel,
-            topic=topic,
+            topic=topic.words,
             first_seen=first,
             last_seen=mention.created_at,
-            velocity=len(members) / hours,
+            velocity=len(topic.members) / hours,
         )
-        joined = []
-        for at, key, case_id in members:
-            joined.append(key)
+        item = _Open(
+            incident_id=incident_id,
+            core=topic.words[0],
+            words=frozenset(topic.words),
+            last_active=mention.created_at,
+        )
+        for at, key, case_id in topic.members:
             incident = incident.record(key, at=at, case_id=case_id)
+            item.remember(key)
         self._incidents[incident_id] = incident
-        state.open.append(
-            _Open(
-                incident_id=incident_id,
-                words={word},
-                last_active=mention.created_at,
-                members={key for _, key, _ in members},
-            )
-        )
+        state.open.append(item)
         if len(state.open) > self.max_open:
             state.open.pop(0)
         return IncidentUpdate(
-            incident=incident, opened=True, window_count=len(members), joined=tuple(joined)
+            incident=incident,
+            opened=True,
+            window_count=topic.onset_count,
+            joined=tuple(key for _, key, _ in topic.members),
         )
