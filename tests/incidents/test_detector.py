@@ -129,6 +129,28 @@ def test_state_stays_bounded_over_a_long_stream() -> None:
     assert sizes[-1] <= 2 * sizes[0] + 100
 
 
+def test_incident_history_is_capped_and_open_incidents_are_kept() -> None:
+    """Bursts day after day: the detector remembers only the newest resolved incidents."""
+    rng = random.Random(7)
+    detector = IncidentDetector(window=timedelta(hours=1), max_history=3)
+    n = _background(detector, 24, rng)
+    opened: list[str] = []
+    for day in range(6):
+        topic = f"{_word(day * 7 + 1)} {_word(day * 7 + 2)} {_word(day * 7 + 3)}"
+        for i in range(30):
+            n += 1
+            at = timedelta(days=1 + day, minutes=i)
+            update = detector.observe(_m(n, f"{topic} again", at), complaint=True, now=T0 + at)
+            if update is not None and update.opened:
+                opened.append(update.incident.id)
+    assert len(opened) == 6, "each day's burst should open its own incident"
+    kept = [i.id for i in detector.incidents]
+    # The last burst is still open; of the five resolved ones only the newest three remain.
+    assert kept == opened[2:]
+    assert detector.incident(opened[0]) is None
+    assert detector.incidents[-1].state is sx.IncidentState.OPEN
+
+
 def test_content_words() -> None:
     """Links, mentions, stop words and short words go; crude stems join word forms."""
     assert content_words("@acme my flights were DELAYED https://t.co/x again!!") == [

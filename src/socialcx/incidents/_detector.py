@@ -321,6 +321,9 @@ class IncidentDetector:
         companion_margin: How many standard deviations more often than chance
             (its share of all complaints) a companion must share the bursting
             word's complaints.
+        max_history: Resolved incidents kept for :meth:`incident` and
+            :attr:`incidents`, newest first; older ones are forgotten (the
+            desk's store keeps them all). Open incidents are always kept.
         scope: What one baseline covers, from a mention: by default its brand
             account on its network (``mention.channel``); pass
             ``lambda m: m.channel.account`` to watch a brand across networks,
@@ -338,6 +341,7 @@ class IncidentDetector:
     max_open: int = 20
     min_topic_words: int = 2
     companion_margin: float = 2.0
+    max_history: int = 1_000
     scope: Callable[[Mention], Hashable] | None = None
     _channels: dict[Hashable, _ChannelState] = attrs.field(init=False, factory=dict)
     _incidents: dict[str, Incident] = attrs.field(init=False, factory=dict)
@@ -355,7 +359,9 @@ class IncidentDetector:
             return None
         at = mention.created_at
         scope = mention.channel if self.scope is None else self.scope(mention)
-        state = self._channels.setdefault(scope, _ChannelState())
+        state = self._channels.get(scope)
+        if state is None:
+            state = self._channels[scope] = _ChannelState()
         if state.first_at is None:
             state.first_at = at
         state.docs += 1
@@ -403,7 +409,15 @@ class IncidentDetector:
         self._incidents[incident_id] = incident
         for state in self._channels.values():
             state.open = [o for o in state.open if o.incident_id != incident_id]
+        self._forget_old()
         return incident
+
+    def _forget_old(self) -> None:
+        """Keep every open incident and the newest ``max_history`` resolved ones."""
+        incidents = self._incidents
+        resolved = [i for i, inc in incidents.items() if inc.state is not IncidentState.OPEN]
+        for incident_id in resolved[: max(0, len(resolved) - self.max_history)]:
+            del incidents[incident_id]
 
     def incident(self, incident_id: str) -> Incident | None:
         """One incident by id, if this detector made it."""
@@ -506,12 +520,18 @@ class IncidentDetector:
         still = []
         for item in state.open:
             if at - item.last_active > self.window:
-                incident = self._incidents[item.incident_id]
-                if incident.state is IncidentState.OPEN:
-                    self._incidents[incident.id] = incident.resolve(at=incident.last_seen)
+                self._resolve_quietly(item)
             else:
                 still.append(item)
-        state.open = still
+        if len(still) < len(state.open):
+            state.open = still
+            self._forget_old()
+
+    def _resolve_quietly(self, item: _Open) -> None:
+        """Its words fell silent (or too many others opened): resolved at its last complaint."""
+        incident = self._incidents.get(item.incident_id)
+        if incident is not None and incident.state is IncidentState.OPEN:
+            self._incidents[incident.id] = incident.resolve(at=incident.last_seen)
 
     def _home_of(self, state: _ChannelState, topic: _Topic) -> _Open | None:
         """The open incident a burst belongs to, if any.
@@ -577,7 +597,8 @@ class IncidentDetector:
         self._incidents[incident_id] = incident
         state.open.append(item)
         if len(state.open) > self.max_open:
-            state.open.pop(0)
+            self._resolve_quietly(state.open.pop(0))
+            self._forget_old()
         return IncidentUpdate(
             incident=incident,
             opened=True,
