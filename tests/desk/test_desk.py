@@ -227,6 +227,31 @@ def test_a_burst_of_one_complaint_becomes_an_incident_and_links_cases(store: Sto
     assert len(linked) >= 15
 
 
+def test_after_a_restart_an_open_incident_keeps_its_complaints(tmp_path: Path) -> None:
+    """The restarted desk watches the stored open incident: no second one for the same problem."""
+    path = tmp_path / "d.db"
+    detector = IncidentDetector(warmup=timedelta(minutes=30), min_count=5)
+    desk = Desk(store=SQLiteStore(path), incidents=detector)
+    words = ["late", "rude", "slow", "dirty", "noisy", "cold", "broken", "lost"]
+    for n in range(200):
+        text = f"@acme my order was {words[n % len(words)]} and nobody helps, awful"
+        desk.ingest(mention(f"q{n}", text, who=f"q{n}", minute=n * 3), now=T0)
+    outage = "@acme the checkout payment page is down again, terrible"
+    for n in range(12):
+        desk.ingest(mention(f"w{n}", outage, who=f"w{n}", minute=601 + n), now=T0)
+    [before] = desk.store.incidents()
+    desk.store.close()
+
+    again = Desk(store=SQLiteStore(path), incidents=IncidentDetector(min_count=5))
+    later = again.ingest(mention("w99", outage, who="w99", minute=620), now=T0)
+    assert later.case is not None
+    assert later.case.incident_id == before.id
+    [after] = again.store.incidents()
+    assert after.id == before.id
+    assert after.mention_count == before.mention_count + 1
+    again.store.close()
+
+
 def test_sent_replies_are_recorded_on_the_case_and_thread_the_answer(desk: Desk) -> None:
     desk.agents.add(agent("ana"), now=T0)
     outcome = desk.ingest(mention("m1"), now=T0)

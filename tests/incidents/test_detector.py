@@ -6,7 +6,7 @@ import random
 from datetime import timedelta
 
 import socialcx as sx
-from socialcx.incidents import IncidentDetector, content_words
+from socialcx.incidents import IncidentDetector, content_words, incident_id_for
 from tests.conftest import T0
 
 CHANNEL = sx.ChannelRef(platform="x", account="acme")
@@ -149,6 +149,38 @@ def test_incident_history_is_capped_and_open_incidents_are_kept() -> None:
     assert kept == opened[2:]
     assert detector.incident(opened[0]) is None
     assert detector.incidents[-1].state is sx.IncidentState.OPEN
+
+
+def test_a_restored_open_incident_takes_its_complaints_and_ids_are_not_reused() -> None:
+    """A new detector given a stored open incident adds matching complaints to it."""
+    rng = random.Random(8)
+    first = IncidentDetector(window=timedelta(hours=1))
+    n = _background(first, 24, rng)
+    updates = []
+    for i in range(30):
+        n += 1
+        at = timedelta(hours=24, minutes=i)
+        update = first.observe(_m(n, "login outage again", at), complaint=True, now=T0 + at)
+        if update is not None:
+            updates.append(update)
+    opening = next(u for u in updates if u.opened)
+    stored = first.incidents[-1]
+    assert stored.id == opening.incident.id
+    assert stored.id == incident_id_for(_m(int(opening.joined[-1].native_id), "", timedelta(0)))
+
+    fresh = IncidentDetector(window=timedelta(hours=1))
+    at = timedelta(hours=24, minutes=40)
+    assert fresh.observe(_m(n + 1, "login outage again", at), complaint=True, now=T0 + at) is None
+    restarted = IncidentDetector(window=timedelta(hours=1))
+    restarted.restore(stored)
+    update = restarted.observe(_m(n + 1, "login outage again", at), complaint=True, now=T0 + at)
+    assert update is not None and not update.opened
+    assert update.incident.id == stored.id
+    assert update.incident.mention_count == stored.mention_count + 1
+    # Silent for a window, it resolves as it would have without the restart.
+    quiet = timedelta(hours=27)
+    restarted.observe(_m(n + 2, "my bill is wrong again", quiet), complaint=True, now=T0 + quiet)
+    assert restarted.incident(stored.id).state is sx.IncidentState.RESOLVED  # type: ignore[union-attr]
 
 
 def test_content_words() -> None:

@@ -40,6 +40,7 @@ from socialcx.model import (
     ChannelCapabilities,
     ChannelRef,
     Incident,
+    IncidentState,
     Mention,
     MentionKey,
     MessageState,
@@ -280,7 +281,12 @@ class Desk:
             elif case.state in (CaseState.TRIAGED, CaseState.REOPENED) and _routable(case):
                 self._retry.add(case.id)
         for incident in self.store.incidents():
-            del incident  # incidents re-form from new complaints; history stays in the store
+            if incident.state is not IncidentState.OPEN:
+                continue  # history stays in the store
+            # Open incidents are watched again, in the baseline their complaints count in.
+            example = self.store.get_mention(incident.samples[0]) if incident.samples else None
+            scope = None if example is None else self.incidents.scope_of(example)
+            self.incidents.restore(incident, scope=scope)
 
     # ingestion ------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ capped.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter, OrderedDict, deque
@@ -266,6 +267,16 @@ _MAX_MEMBERS = 2_000
 _MAX_COMPANIONS = 4
 
 
+def incident_id_for(mention: Mention) -> str:
+    """An incident's id, from the complaint that opened it: the same on every worker and
+    every replay, and never reused after a restart."""
+    digest = hashlib.blake2b(
+        f"{mention.channel.platform}\x1f{mention.native_id}".encode("utf-8", "surrogatepass"),
+        digest_size=8,
+    ).hexdigest()
+    return f"inc-{digest}"
+
+
 @attrs.frozen(kw_only=True)
 class IncidentUpdate:
     """What one complaint did to the incidents.
@@ -345,7 +356,6 @@ class IncidentDetector:
     scope: Callable[[Mention], Hashable] | None = None
     _channels: dict[Hashable, _ChannelState] = attrs.field(init=False, factory=dict)
     _incidents: dict[str, Incident] = attrs.field(init=False, factory=dict)
-    _count: int = attrs.field(init=False, default=0)
 
     def observe(
         self, mention: Mention, *, complaint: bool, case_id: str | None = None, now: datetime
@@ -402,6 +412,45 @@ class IncidentDetector:
         if fresh:
             return self._open(state, mention, fresh[0])
         return None
+
+    def scope_of(self, mention: Mention) -> Hashable:
+        """The baseline ``mention`` counts in (its channel, unless ``scope`` says otherwise)."""
+        return mention.channel if self.scope is None else self.scope(mention)
+
+    def restore(self, incident: Incident, *, scope: Hashable | None = None) -> None:
+        """Take back an incident from a store after a restart.
+
+        An open one is watched again: complaints that use its topic words join
+        it (instead of opening a second incident for the same problem), and it
+        resolves when its words stay silent for a window, as if the detector had
+        never stopped. The word baselines start afresh.
+
+        Args:
+            scope: The baseline it belongs to (:meth:`scope_of` one of its
+                mentions); its channel by default.
+        """
+        self._incidents[incident.id] = incident
+        if incident.state is not IncidentState.OPEN or not incident.topic:
+            self._forget_old()
+            return
+        where = incident.channel if scope is None else scope
+        state = self._channels.get(where)
+        if state is None:
+            state = self._channels[where] = _ChannelState()
+        if any(item.incident_id == incident.id for item in state.open):
+            return
+        item = _Open(
+            incident_id=incident.id,
+            core=incident.topic[0],
+            words=frozenset(incident.topic),
+            last_active=incident.last_seen,
+        )
+        for key in incident.samples:
+            item.remember(key)
+        state.open.append(item)
+        if len(state.open) > self.max_open:
+            self._resolve_quietly(state.open.pop(0))
+            self._forget_old()
 
     def resolve(self, incident_id: str, *, now: datetime) -> Incident:
         """Mark an incident resolved (its root cause is fixed)."""
@@ -573,8 +622,7 @@ class IncidentDetector:
         )
 
     def _open(self, state: _ChannelState, mention: Mention, topic: _Topic) -> IncidentUpdate:
-        self._count += 1
-        incident_id = f"inc-{self._count}"
+        incident_id = incident_id_for(mention)
         first = topic.members[0][0]
         hours = max((mention.created_at - first).total_seconds() / 3600, 1 / 60)
         incident = Incident(
