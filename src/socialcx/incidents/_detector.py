@@ -207,20 +207,36 @@ _CONTRACTED = frozenset(
 
 def content_words(text: str) -> list[str]:
     """Lower-cased content words with mentions, hashtags' signs, links and stop words removed."""
-    words = _WORD.findall(_NOISE.sub(" ", text.lower()))
+    memo = _STEMS
     out = []
-    for word in words:
-        word = word.strip("'")
-        if "'" in word:  # fleet's -> fleet, i'm -> i, we've -> we, couldn't -> couldnt
-            word = _CLITIC.sub("", word).replace("'", "")
-        if len(word) < 3 or word in _STOP or word in _CONTRACTED:
-            continue
-        for suffix in ("ing", "ed", "s"):  # a crude stem keeps delayed/delays/delay together
-            if len(word) > len(suffix) + 3 and word.endswith(suffix):
-                word = word[: -len(suffix)]
-                break
-        out.append(word)
+    for token in _WORD.findall(_NOISE.sub(" ", text.lower())):
+        if token in memo:
+            word = memo[token]
+        else:
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()  # tokens come from data: keep the memo bounded
+            word = memo[token] = _stem(token)
+        if word is not None:
+            out.append(word)
     return out
+
+
+def _stem(token: str) -> str | None:
+    """One token's content word, or ``None`` for a stop word or a short one."""
+    word = token.strip("'")
+    if "'" in word:  # fleet's -> fleet, i'm -> i, we've -> we, couldn't -> couldnt
+        word = _CLITIC.sub("", word).replace("'", "")
+    if len(word) < 3 or word in _STOP or word in _CONTRACTED:
+        return None
+    for suffix in ("ing", "ed", "s"):  # a crude stem keeps delayed/delays/delay together
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+#: What each token means (see :func:`_stem`), remembered; cleared when it reaches the limit.
+_STEMS: dict[str, str | None] = {}
+_MEMO_LIMIT = 50_000
 
 
 _Entry = tuple[datetime, MentionKey, str | None]
@@ -230,7 +246,7 @@ _Entry = tuple[datetime, MentionKey, str | None]
 class _Word:
     window: deque[_Entry] = attrs.field(factory=deque)
     rate: float = 0.0
-    rate_at: datetime | None = None
+    rate_at: float | None = None  # POSIX seconds: the hot loop does no datetime arithmetic
     docs: int = 0
 
 
@@ -381,19 +397,24 @@ class IncidentDetector:
         while at - state.recent[0][0] > self.window:
             state.recent_words.pop(state.recent.popleft()[1], None)
         bursting: list[tuple[int, str]] = []
+        ts = at.timestamp()
+        cutoff = at - self.window
+        warm = at - state.first_at >= self.warmup
+        step = math.log(2) / (self.half_life.total_seconds() / 3600)
         for word in words:
             stat = state.words.get(word)
             if stat is None:
                 stat = state.words[word] = _Word()
             state.words.move_to_end(word)
             stat.docs += 1
-            stat.window.append((at, mention.key, case_id))
-            while at - stat.window[0][0] > self.window:
-                stat.window.popleft()
-            if self._bursts(state, stat, at):
-                bursting.append((len(stat.window), word))
-            self._decay(stat, at)
-            stat.rate += math.log(2) / (self.half_life.total_seconds() / 3600)
+            window = stat.window
+            window.append((at, mention.key, case_id))
+            while window[0][0] < cutoff:
+                window.popleft()
+            if warm and len(window) >= self.min_count and self._bursts(state, stat, at, ts):
+                bursting.append((len(window), word))
+            self._decay(stat, ts)
+            stat.rate += step
         while len(state.words) > self.max_vocabulary:
             state.words.popitem(last=False)
         fresh = []
@@ -490,26 +511,23 @@ class IncidentDetector:
 
     # internals -------------------------------------------------------------------------------
 
-    def _decay(self, stat: _Word, at: datetime) -> None:
-        if stat.rate_at is not None and at > stat.rate_at:
-            hours = (at - stat.rate_at).total_seconds() / 3600
-            stat.rate *= 0.5 ** (hours / (self.half_life.total_seconds() / 3600))
-        stat.rate_at = at
+    def _decay(self, stat: _Word, ts: float) -> None:
+        if stat.rate_at is not None and ts > stat.rate_at:
+            stat.rate *= 0.5 ** ((ts - stat.rate_at) / self.half_life.total_seconds())
+        stat.rate_at = ts
 
-    def _bursts(self, state: _ChannelState, stat: _Word, at: datetime) -> bool:
-        """Whether the word's count in the window departs from its own baseline."""
+    def _bursts(self, state: _ChannelState, stat: _Word, at: datetime, ts: float) -> bool:
+        """Whether the word's count in the window departs from its own baseline.
+
+        The caller has checked the warm-up and ``min_count``.
+        """
         assert state.first_at is not None
-        if at - state.first_at < self.warmup:
-            return False
         count = len(stat.window)
         if stat.docs - count > self.generic_share * max(state.docs - count, 1):
             return False
-        if count < self.min_count:
-            return False
         rate = stat.rate
-        if stat.rate_at is not None and at > stat.rate_at:
-            hours = (at - stat.rate_at).total_seconds() / 3600
-            rate *= 0.5 ** (hours / (self.half_life.total_seconds() / 3600))
+        if stat.rate_at is not None and ts > stat.rate_at:
+            rate *= 0.5 ** ((ts - stat.rate_at) / self.half_life.total_seconds())
         # An average that started at zero underestimates the rate until it has seen
         # a few half-lives; correct for how long this account has been watched.
         age = (at - state.first_at).total_seconds() / self.half_life.total_seconds()
