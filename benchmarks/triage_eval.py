@@ -32,7 +32,7 @@ What is measured, for every system in the same run:
 How each system maps to the labels:
     socialcx      ``Triage().assess_text`` with the default classifier.
                   negative = ``Signals.polarity`` is negative, which Triage sets
-                  for every complaint and for sentiment <= -0.35 (the default
+                  for every complaint and for sentiment <= -0.4 (the default
                   ``polarity_band``); positive = polarity positive; offensive =
                   ``Signals.hostile``. The private-data scan is off while timing
                   (VADER does nothing like it); ``texts_per_second_full`` is the

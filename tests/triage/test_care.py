@@ -403,3 +403,112 @@ class TestWeights:
         """Words of the brand's own vocabulary can be given a valence."""
         clf = CareClassifier(extra_valence={"megadeal": 3.0})
         assert clf.classify("the megadeal").sentiment or 0 > 0
+
+
+class TestQuestionsAndPoliteness:
+    def test_praise_words_in_a_question_count_less(self) -> None:
+        """ "any good deals?" asks; it does not praise."""
+        asked = _assess("any good deals for March?")
+        assert asked.polarity is not Polarity.POSITIVE
+        assert _assess("good deals for March").sentiment > asked.sentiment
+
+    def test_thanks_in_a_request_is_politeness(self) -> None:
+        """Thanks closing a question or a request is not praise."""
+        polite = _assess("can you check my booking please? thanks")
+        assert polite.intent is not Intent.PRAISE
+        assert polite.sentiment < _assess("thanks").sentiment
+
+    def test_a_question_about_a_failure_counts_less(self) -> None:
+        """Asking about a delay (a question at the end) weighs less than reporting one."""
+        asked = _assess("flight 12 delayed - any chance of an earlier flight?").complaint_score
+        told = _assess("flight 12 delayed. no chance of an earlier flight.").complaint_score
+        assert asked < told
+
+
+class TestChallenges:
+    @pytest.mark.parametrize(
+        "text",
+        ["why would you charge me for that?", "how could you let this happen", "why is it so hard"],
+    )
+    def test_a_why_put_to_the_brand_is_a_complaint(self, text: str) -> None:
+        """ "why would you..." is a complaint even with nothing else negative."""
+        signals = _assess(text)
+        assert signals.complaint
+        assert any(cue.name == "challenge" for cue in signals.cues)
+
+
+class TestCareVocabulary:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "the agent never replied",
+            "they did not even apologize",
+            "such poor organisation",
+            "only one agent at the desk and 40 people in line",
+            "the refund took forever",
+            "such a lack of communication",
+            "you guys need to get your act together",
+            "they treated us like cattle",
+            "hour 5 at the gate",
+        ],
+    )
+    def test_failures_a_care_team_knows(self, text: str) -> None:
+        signals = _assess(text)
+        assert signals.complaint
+        assert any(cue.name == "service_failure" for cue in signals.cues)
+
+
+class TestHashtags:
+    @pytest.mark.parametrize("tag", ["#badcustomerservice", "#awfulservice", "#nothappy"])
+    def test_compound_tags_are_read_word_by_word(self, tag: str) -> None:
+        """A tag of several words means what its words mean, negation included."""
+        assert _assess(f"flight home {tag}").sentiment < 0
+
+    def test_a_tag_is_not_split_into_stray_words(self) -> None:
+        """ "#passion" is not "p", "ass", "i", "on"."""
+        assert not _assess("#passion").cues
+
+    def test_a_hostile_tag_is_an_insult(self) -> None:
+        text = "he is a #usefulidiot"
+        names = [cue.name for cue in _assess(text).cues_for(Signal.HOSTILITY)]
+        assert names
+        assert "hostile_emoji" not in names
+
+
+class TestShoutingAndEmoji:
+    def test_capitals_with_apostrophes_are_shouting(self) -> None:
+        """Words in capitals count even with an apostrophe ("I'M")."""
+        text = "I'M SO DONE WITH THIS AIRLINE"
+        assert any(cue.name == "shouting" for cue in _assess(text).cues)
+
+    def test_a_few_capitals_are_not_shouting(self) -> None:
+        text = "flying with USA Airways to JFK tomorrow"
+        assert not any(cue.name == "shouting" for cue in _assess(text).cues)
+
+    def test_a_sad_emoji_is_not_an_insult(self) -> None:
+        """A sad face next to "she is" is grief, not a directed insult."""
+        signals = _assess("she is watching over you now 😢😢")
+        assert not signals.hostile
+        assert not signals.cues_for(Signal.HOSTILITY)
+
+
+class TestModeration:
+    @pytest.mark.parametrize(
+        "text", ["typical snowflakes", "what a bunch of suckers", "you bunch of bootlickers"]
+    )
+    def test_name_calling_is_hostile(self, text: str) -> None:
+        assert _assess(text).hostile
+
+    def test_mild_profanity_alone_is_not(self) -> None:
+        """ "what the hell" is frustration, not abuse of an agent."""
+        assert not _assess("what the hell is going on").hostile
+
+
+class TestLinks:
+    def test_a_link_hides_nothing_after_a_line_break(self) -> None:
+        """A link ends at any white space, not only at a space."""
+        text = "see http://t.co/x\nawful"
+        assert "awful" in _cue_texts(_assess(text), text, "lexicon")
+
+    def test_a_link_means_nothing(self) -> None:
+        assert not _assess("https://t.co/thanks-for-nothing-awful").cues

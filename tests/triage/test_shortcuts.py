@@ -153,3 +153,22 @@ class TestLanguage:
     )
     def test_guess(self, text: str, language: str | None) -> None:
         assert FAST.assess_text(text).language == language
+
+
+class TestPhraseGates:
+    def test_a_phrase_after_a_common_word_is_found_from_its_second_word(self) -> None:
+        """ "on hold" and "the least you could do" need no look-up of "on" or "the"."""
+        assert "the" not in _care._GATES
+        assert "on" not in _care._GATES
+        for text, name, phrase in (
+            ("I was on hold", "service_failure", "on hold"),
+            ("the least you could do is call", "frustration", "the least you could do"),
+        ):
+            cues = [cue.text(text) for cue in FAST.assess_text(text).cues if cue.name == name]
+            assert cues == [phrase]
+
+    def test_a_word_spelt_with_a_letter_class_is_refused(self) -> None:
+        """ "replie[sd]" would wait for a token "replie": phrases spell their words out."""
+        with pytest.raises(ValueError, match="spell out"):
+            _care.first_words(r"never replie[sd]")
+        assert _care.first_words(r"fed[- ]?up") == {"fed": None}

@@ -11,22 +11,27 @@ How a text is read:
    start, its reading as a hashtag, an elongated word or a possessive) does
    not depend on the text around it, so it is worked out once and remembered
    (``CareClassifier._piece``, ``CareClassifier._token``).
-3. Phrases are matched where one of their first words starts a token:
-   sarcasm ("thanks for nothing", "love being on hold"), positive idioms
-   ("can't wait", "not bad"), threats, service failures ("on hold", "still
-   waiting", "charged twice", "lost my bag"), frustration ("why is it",
-   "yet again"). Words inside one of these phrases are not scored again.
-   Phrases for intent and urgency are matched the same way.
+3. Phrases are matched where one of their first words starts a token (or,
+   for a phrase that starts with a common word such as "on" or "the", where
+   its second word does): sarcasm ("thanks for nothing", "love being on
+   hold"), positive idioms ("can't wait", "not bad"), threats, service
+   failures ("on hold", "still waiting", "charged twice", "lost my bag"),
+   frustration ("yet again"), challenges ("why is it", "how could you").
+   Words inside one of these phrases are not scored again. Phrases for
+   intent and urgency are matched the same way.
 4. Every other word takes its valence from the lexicon, then: a negation in
    the three words before it, in the same clause, flips and damps it; an
    intensifier or diminisher right before it scales it; ALL CAPS (in a text
    that is not all caps) and elongation ("sooo") strengthen it; words before
-   a "but" count half and words after it count more. A compliment that opens
-   a sentence ending in a failure ("great, another delay") is read as sarcasm.
+   a "but" count half and words after it count more; a positive word in a
+   question counts less ("any good deals?"), and so do thanks in a text that
+   asks or requests something. A compliment that opens a sentence ending in a
+   failure ("great, another delay") is read as sarcasm. A hashtag of several
+   words ("#badcustomerservice") is split into the words it is made of.
 5. Sentiment is the sum, squashed into [-1, 1]. The complaint score is a
    logistic function of the failure vocabulary, negative words, negations
    outside the phrases read ("didn't", "never"), frustration (half as much
-   when nothing else is negative), sarcasm, anger, shouting, hostility and
+   when nothing else is negative), challenges, sarcasm, anger, shouting, hostility and
    urgency (legal threats and threats to leave), minus the positive words.
    Hostility weighs insults, profanity, slurs and threats, more when aimed at
    someone ("you idiot"), and harsh words said of someone ("you are
@@ -37,6 +42,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
@@ -57,10 +63,22 @@ from socialcx.triage._text import (
 #: Characters read per text by default.
 DEFAULT_MAX_CHARS = 2_000
 
+# Enum members, looked up once: reading ``Signal.COMPLAINT`` goes through the
+# enum class's attribute hook each time.
+_S_SENTIMENT, _S_COMPLAINT, _S_HOSTILITY = Signal.SENTIMENT, Signal.COMPLAINT, Signal.HOSTILITY
+_S_INTENT, _S_URGENCY = Signal.INTENT, Signal.URGENCY
+_I_COMPLAINT, _I_QUESTION, _I_REQUEST = Intent.COMPLAINT, Intent.QUESTION, Intent.REQUEST
+_I_PRAISE, _I_FEEDBACK, _I_SPAM, _I_OTHER = (
+    Intent.PRAISE,
+    Intent.FEEDBACK,
+    Intent.SPAM,
+    Intent.OTHER,
+)
+
 # Phrase kinds; the consuming kinds claim their words in this order of precedence.
-_SARCASM, _POSITIVE, _THREAT, _HARASSMENT, _FAILURE, _FRUSTRATION = 0, 1, 2, 3, 4, 5
-_REQUEST, _FEEDBACK, _SPAM, _SAFETY, _LEGAL, _CHURN, _TIME = 6, 7, 8, 9, 10, 11, 12
-_CONSUMING_KINDS = 6
+_SARCASM, _POSITIVE, _THREAT, _HARASSMENT, _FAILURE, _FRUSTRATION, _CHALLENGE = range(7)
+_REQUEST, _FEEDBACK, _SPAM, _SAFETY, _LEGAL, _CHURN, _TIME = range(7, 14)
+_CONSUMING_KINDS = 7
 # Urgency is kept as bits while reading (enum members hash slowly).
 _SAFETY_BIT, _LEGAL_BIT, _CHURN_BIT, _TIME_BIT = 1, 2, 4, 8
 _URGENCY_OF = {
@@ -76,6 +94,7 @@ _URGENCY_SETS = tuple(
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'#@")
 _MAX_PREFIXES = 5_000
+_LINK_STARTS = ("http://", "https://", "www.")
 
 
 def _matching_paren(pattern: str, start: int) -> int:
@@ -166,6 +185,9 @@ def _prefixes(pattern: str, done: tuple[str, ...], word: str, out: set[tuple[str
             for alternative in alternatives:
                 _prefixes(alternative + rest, done, word, out)
             return
+        if char == "[" and word and re.search("[a-z]", pattern[index : pattern.find("]", index)]):
+            # "replie[sd]": the gate would wait for the token "replie".
+            raise ValueError(f"spell out the words of {pattern!r} (no letter classes)")
         break
     if word:
         done = (*done, word)
@@ -198,9 +220,16 @@ def first_words(pattern: str) -> dict[str, frozenset[str] | None]:
 
 # A phrase to try: (pattern, kind, weight).
 _Gate = tuple[re.Pattern[str], int, float]
-# The phrases a token may start: those that may go on with any token, and
-# those that need a given next token.
-_Gates = tuple[tuple[_Gate, ...], dict[str, tuple[_Gate, ...]]]
+# The phrases a token may start: those that may go on with any token,
+# those that need a given next token (together with the first kind), those
+# that need a number next (likewise; ``None`` when there are none), and those
+# this token is the second word of, by the token before it.
+_Gates = tuple[
+    tuple[_Gate, ...],
+    dict[str, tuple[_Gate, ...]],
+    tuple[_Gate, ...] | None,
+    dict[str, tuple[_Gate, ...]],
+]
 
 
 def _phrases() -> list[tuple[str, int, float]]:
@@ -217,6 +246,7 @@ def _phrases() -> list[tuple[str, int, float]]:
         if "-" in word:
             table.append((re.escape(word).replace(r"\-", "[- ]?"), _FAILURE, weight))
     table.extend((p, _FRUSTRATION, 1.0) for p in lx.FRUSTRATION_PHRASES)
+    table.extend((p, _CHALLENGE, 1.0) for p in lx.CHALLENGE_PHRASES)
     table.extend((p, _REQUEST, 1.0) for p in lx.REQUEST_PHRASES)
     table.extend((p, _FEEDBACK, 1.0) for p in lx.FEEDBACK_PHRASES)
     table.extend((p, _SPAM, 1.0) for p in lx.SPAM_PHRASES)
@@ -227,7 +257,15 @@ def _phrases() -> list[tuple[str, int, float]]:
     return table
 
 
-def _build_gates(phrases: Iterable[tuple[str, int, float]]) -> dict[str, _Gates]:
+def _build_gates(
+    phrases: Iterable[tuple[str, int, float]], quiet: frozenset[str] = frozenset()
+) -> dict[str, _Gates]:
+    """For each word, the phrases it may start, and those it may be the second word of.
+
+    A phrase whose first word is one of ``quiet`` (common words that mean
+    nothing else: "the", "i", "on") is looked for from its second word
+    instead ("hold" in "on hold"), so that common words need no look-up.
+    """
     anywhere: dict[str, list[_Gate]] = {}
     followed: dict[str, dict[str, list[_Gate]]] = {}
     for pattern, kind, weight in phrases:
@@ -235,17 +273,28 @@ def _build_gates(phrases: Iterable[tuple[str, int, float]]) -> dict[str, _Gates]
         for word, follow in first_words(pattern).items():
             if follow is None:
                 anywhere.setdefault(word, []).append(gate)
-            else:
-                by_next = followed.setdefault(word, {})
-                for following in follow:
-                    by_next.setdefault(following, []).append(gate)
-    return {
-        word: (
-            tuple(anywhere.get(word, ())),
-            {k: tuple(v) for k, v in followed.get(word, {}).items()},
-        )
-        for word in {*anywhere, *followed}
-    }
+                continue
+            after = followed.setdefault(word, {})
+            for following in follow:
+                after.setdefault(following, []).append(gate)
+    backed: dict[str, dict[str, list[_Gate]]] = {}
+    for word in sorted(quiet):
+        # Only when every phrase the word starts can be found from a word
+        # that is not common itself: else the word is looked up anyway.
+        found = followed.get(word)
+        if found is None or word in anywhere:
+            continue
+        if any(following == "<num>" or following in quiet for following in found):
+            continue
+        for following, phrases_after in followed.pop(word).items():
+            backed.setdefault(following, {})[word] = phrases_after
+    gates: dict[str, _Gates] = {}
+    for word in {*anywhere, *followed, *backed}:
+        always = tuple(anywhere.get(word, ()))
+        by_next = {k: always + tuple(v) for k, v in followed.get(word, {}).items()}
+        by_previous = {k: tuple(v) for k, v in backed.get(word, {}).items()}
+        gates[word] = (always, by_next, by_next.get("<num>"), by_previous)
+    return gates
 
 
 # Per word: (valence, failure, frustration, hostility); None where it plays no part.
@@ -304,7 +353,6 @@ def _build_words(
 
 _BASE_VALENCE: dict[str, float] = {**lx.POSITIVE, **lx.NEGATIVE}
 _EXPLICIT_VALENCE = frozenset(_BASE_VALENCE)
-_GATES = _build_gates(_phrases())
 _BASE_WORDS = _build_words(_BASE_VALENCE, lx.SERVICE_FAILURE)
 
 _COMPLAINT_TAG_RE = re.compile("|".join(re.escape(p) for p in lx.COMPLAINT_TAG_PARTS))
@@ -313,9 +361,7 @@ _PRAISE_TAG_RE = re.compile("|".join(re.escape(p) for p in lx.PRAISE_TAG_PARTS))
 # skips to capitals at once.
 _CAPS_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z']{2,}\b")
 _CAPS_RUN = re.compile(r"[^\W\d_a-z]{2}")
-_CAPS_ASCII = re.compile(r"[A-Z][A-Z]")
-_ELONGATED_ASCII = re.compile(r"([a-z])\1\1")
-_HAS_DIGIT = re.compile(r"\d")
+_CASE_TABLE = bytes(0x55 if 65 <= b <= 90 or b == 39 else 0x2E for b in range(256))
 _MASKED = re.compile(lx.MASKED_PROFANITY)
 _DIGITS = frozenset("0123456789")
 
@@ -347,6 +393,11 @@ _SARCASM_OPENERS = frozenset(
 )
 _SARCASM_LEADS = frozenset(["oh", "ooh", "wow", "so", "just", "yay", "well", "really", "gee"])
 _CONTRAST = lx.SCOPE_BREAKERS
+# Positive words in a question count this much ("any good deals?" is no praise),
+# and thanks in a question or a request this much (it is politeness).
+_IN_QUESTION = 0.25
+_POLITE_THANKS = 0.35
+_THANKS = frozenset(["thanks", "thank", "thx", "ty", "tnx", "thankyou", "cheers"])
 # "without question the worst", "without fail": idioms, not negations.
 _NOT_NEGATIONS = frozenset([("without", "question"), ("without", "doubt"), ("without", "fail")])
 _HAS_NEGATOR, _HAS_MODIFIER, _HAS_PERSON, _HAS_IF, _HAS_CONTRAST = 1, 2, 4, 8, 16
@@ -393,6 +444,31 @@ _ANGRY = lx.ANGRY_SYMBOLS
 _Entry = tuple[_Gates | None, _WordInfo | None, int]
 
 
+#: Common words that mean nothing to the reader themselves: phrases that start
+#: with one are looked for from their second word.
+_QUIET_CANDIDATES = lx._words(
+    """
+    the a an and of to in on at for from with by as is are was were be been am
+    have has had do does did i we it its this that these those my our me us
+    what which who when there here get got can will would could should just
+    up out about all any some more than then also very one two make go going
+    """
+)
+_GATES = _build_gates(
+    _phrases(),
+    quiet=frozenset(
+        word
+        for word in _QUIET_CANDIDATES
+        if word not in _BASE_WORDS
+        and word not in _NEGATORS
+        and word not in _MODIFIERS
+        and word not in _PERSONS
+        and word not in _CONTRAST
+        and word != "if"
+    ),
+)
+
+
 def _flags_of(word: str) -> int:
     return (
         (_HAS_NEGATOR if word in _NEGATORS else 0)
@@ -428,7 +504,125 @@ _COMPLAINT_TAG, _PRAISE_TAG = 1, 2
 # may start, its scored parts in reading order (the word itself, then as a
 # hashtag, elongated or possessive), the ``_HAS_*`` / ``_ELONGATED_BIT`` /
 # ``_NUMBER_BIT`` bits, and whether it is a complaint or praise hashtag.
-_Token = tuple[_Gates | None, tuple[_WordInfo, ...], int, int]
+_Meaning = tuple[_Gates | None, tuple[_WordInfo, ...], int, int]
+# (A common word that only starts phrases needing a given next word means its
+# phrases by next word: the look-up the reader makes, and nothing else.)
+_Token = _Meaning | dict[str, tuple[_Gate, ...]]
+
+
+#: Hashtags longer than this are not split into words.
+_MAX_TAG_CHARS = 40
+_LONGEST_WORD = 20
+
+
+def _tag_prefixes(words: Mapping[str, object]) -> frozenset[str]:
+    """Every start of a word a tag may be split into (to stop looking early)."""
+    if words is _BASE_WORDS and _BASE_TAG_PREFIXES:
+        return _BASE_TAG_PREFIXES
+    return frozenset(
+        word[:end]
+        for word in (*_TAG_WORDS, *words)
+        if word.isalpha()
+        for end in range(1, min(len(word), _LONGEST_WORD) + 1)
+    )
+
+
+def segment(tag: str, words: Mapping[str, object]) -> tuple[str, ...]:
+    """``tag`` split into known words ("badcustomerservice" -> "bad", "customer", "service").
+
+    Known words are those of ``words`` and the small words that glue a tag
+    together ("not", "my", "again"); a letter that starts no known word stands
+    alone. Of all splits the one whose known words are longest wins (the sum
+    of their squared lengths), so "notimpressed" is "not", "impressed".
+    """
+    count = len(tag)
+    # best[j]: the best score of a split of tag[:j], and where its last word starts.
+    score = [-1] * (count + 1)
+    back = [0] * (count + 1)
+    score[0] = 0
+    glue = _TAG_WORDS
+    prefixes = _tag_prefixes(words)
+    for i in range(count):
+        here = score[i]
+        if here > score[i + 1]:
+            # A letter that starts no known word stands alone.
+            score[i + 1] = here
+            back[i + 1] = i
+        for j in range(i + 1, min(count, i + _LONGEST_WORD) + 1):
+            piece = tag[i:j]
+            if piece not in prefixes:
+                break
+            if (piece in words or piece in glue) and here + (j - i) * (j - i) > score[j]:
+                score[j] = here + (j - i) * (j - i)
+                back[j] = i
+    parts: list[str] = []
+    end = count
+    while end > 0:
+        start = back[end]
+        parts.append(tag[start:end])
+        end = start
+    return tuple(reversed(parts))
+
+
+def _segmented(tag: str, words: Mapping[str, _WordInfo]) -> _WordInfo | None:
+    """What the words of a compound hashtag add up to ("#notimpressed" is negative)."""
+    if not 5 < len(tag) <= _MAX_TAG_CHARS or not tag.isalpha():
+        return None
+    parts = segment(tag, words)
+    known = [len(part) > 1 or part in _TAG_WORDS or part in words for part in parts]
+    if not all(known):
+        # Three letters or more that make no word (a name) may stand at one end,
+        # but nothing unknown in between: "#passion" is not "p", "ass", "i", "on".
+        first = known.index(False)
+        last = len(known) - 1 - known[::-1].index(False)
+        if (
+            (first > 0 and last < len(known) - 1)
+            or any(known[first : last + 1])
+            or last - first < 2
+        ):
+            return None
+        parts = parts[last + 1 :] if first == 0 else parts[:first]
+    valence = failure = frustration = hostile = 0.0
+    found = False
+    negated = -9
+    for at, part in enumerate(parts):
+        if part in _NEGATORS:
+            negated = at
+            continue
+        info = words.get(part) if len(part) > 2 else None
+        if info is None:
+            continue
+        found = True
+        value, fail, frustrated, harsh = info
+        if at - negated <= 2:
+            if value is not None:
+                valence -= value * (0.75 if value > 0 else 0.4)
+            continue
+        valence += value or 0.0
+        failure += fail or 0.0
+        frustration += frustrated or 0.0
+        hostile += harsh or 0.0
+    if not found:
+        return None
+    return (
+        valence or None,
+        failure or None,
+        frustration or None,
+        hostile or None,
+    )
+
+
+def _phrase_words() -> frozenset[str]:
+    """The plain words of the phrase tables: the everyday vocabulary of care."""
+    found: set[str] = set(lx.TAG_GLUE)
+    for pattern, _, _ in _phrases():
+        found.update(re.findall(r"(?<![\\a-z])[a-z]{3,}", pattern))
+    return frozenset(found)
+
+
+_TAG_WORDS = _phrase_words()
+_BASE_TAG_PREFIXES: frozenset[str] = frozenset()
+_BASE_TAG_PREFIXES = _tag_prefixes(_BASE_WORDS)
 
 
 def _hashtag(tag: str, words: Mapping[str, _WordInfo]) -> tuple[_WordInfo | None, int]:
@@ -441,6 +635,9 @@ def _hashtag(tag: str, words: Mapping[str, _WordInfo]) -> tuple[_WordInfo | None
         return None, _COMPLAINT_TAG
     if _PRAISE_TAG_RE.search(tag):
         return None, _PRAISE_TAG
+    info = _segmented(tag, words)
+    if info is not None:
+        return info, 0
     for cut in range(len(tag) - 1, 3, -1):
         info = words.get(tag[:cut])
         if info is not None and info[0] is not None:
@@ -476,6 +673,12 @@ def describe(
             infos.append(info)
     if gates is None and not infos and not bits and not tag:
         return None
+    if gates is not None and not infos and not bits and not tag:
+        always, by_next, numbers, by_previous = gates
+        if not always and numbers is None and not by_previous:
+            # Only the start of phrases that need a given next word (most
+            # common words): the phrases by next word stand for the whole.
+            return by_next
     return gates, tuple(infos), bits, tag
 
 
@@ -501,9 +704,9 @@ def _rememberable(text: str) -> bool:
 class CareWeights:
     """How evidence adds up to scores.
 
-    The defaults were set once by hand, on a part of one public data set, and
-    checked on data they had not seen; change them to trade precision for
-    recall.
+    The defaults were set on a part of one public data set (by hand, then by
+    a coordinate search over these numbers), and checked on data they had not
+    seen; change them to trade precision for recall.
 
     Args:
         complaint_bias: Log-odds of a complaint with no evidence at all.
@@ -529,19 +732,19 @@ class CareWeights:
     """
 
     complaint_bias: float = -0.5
-    failure: float = 2.5
-    negative: float = 0.45
-    positive: float = 0.18
+    failure: float = 1.0
+    negative: float = 0.42
+    positive: float = 0.28
     frustration: float = 0.8
     sarcasm: float = 2.4
-    anger: float = 1.5
-    hostility: float = 1.0
-    urgency: float = 1.0
-    inquiry: float = 0.7
-    sentiment_failure: float = 0.7
-    sentiment_alpha: float = 6.0
-    hostility_scale: float = 2.0
-    negation: float = 0.55
+    anger: float = 0.72
+    hostility: float = 1.25
+    urgency: float = 0.46
+    inquiry: float = 0.8
+    sentiment_failure: float = 0.42
+    sentiment_alpha: float = 9.4
+    hostility_scale: float = 1.6
+    negation: float = 0.69
 
 
 @attrs.frozen(kw_only=True)
@@ -611,6 +814,9 @@ class CareClassifier:
             # One word (what [^\W_]+ matches), remembered as a token.
             entry = self._token(piece)
             return ((piece,), (0,), (0,), (entry,)) if entry else ((piece,), (0,), (), ())
+        if piece.startswith(_LINK_STARTS) and piece.isprintable():
+            # A link runs to the next space and means nothing: no need to read it.
+            return (piece,), (0,), (), ()
         tokens, starts = tokenize(piece)
         at: list[int] = []
         meanings: list[_Token] = []
@@ -632,33 +838,30 @@ class CareClassifier:
         """Read ``text`` (only its first ``max_chars`` characters) and assess it."""
         return _Reading(self, as_text(text)[: self.max_chars]).assess()
 
-    def _read(self, text: str) -> _Verdict | None:
-        """What :meth:`classify` finds, as a plain tuple (``None``: no tokens).
-
-        For :class:`~socialcx.triage.Triage`, which needs no :class:`Assessment`
-        in between when this is its only classifier.
-        """
-        return _Reading(self, text[: self.max_chars]).read()
-
 
 class _Reading:
     """The state of reading one text; used once."""
 
     __slots__ = (
         "anger",
+        "asking",
         "caps",
+        "challenge",
         "consumed",
         "cues",
         "elongated",
         "failure",
+        "failure_negative",
         "failure_tokens",
         "flags",
         "frustration",
         "hits",
         "hostility",
         "intents",
+        "loud",
         "negations",
         "negative",
+        "negators",
         "norm",
         "owner",
         "positive",
@@ -666,6 +869,7 @@ class _Reading:
         "source",
         "starts",
         "text",
+        "thanked",
         "tokens",
         "urgency",
         "valence",
@@ -687,28 +891,28 @@ class _Reading:
         tokens: list[str] = []
         starts: list[int] = []
         hits: list[tuple[int, _Token]] = []
-        add_token = tokens.append
-        add_start = starts.append
-        add_hit = hits.append
-        seen = owner._seen.get
-        remembered = owner._pieces.get
+        # (Plain ``tokens.append(x)``, ``len(x)`` and ``seen.get(x)`` calls:
+        # the interpreter has fast paths for them that bound methods miss.)
+        seen = owner._seen
+        remembered = owner._pieces
         at = 0
         for piece in norm.split(" "):
-            entry = seen(piece)
-            if entry is None:
+            entry = seen.get(piece)
+            if entry:
+                hits.append((len(tokens), entry))
+            elif entry is None:
                 if piece:
-                    piece_tokens, piece_starts, at_hits, piece_hits = remembered(
+                    piece_tokens, piece_starts, at_hits, piece_hits = remembered.get(
                         piece
                     ) or owner._piece(piece)
                     if at_hits:
                         hits += zip(map(len(tokens).__add__, at_hits), piece_hits, strict=True)
                     tokens += piece_tokens
                     starts += map(at.__add__, piece_starts)
-            else:
-                if entry:
-                    add_hit((len(tokens), entry))
-                add_token(piece)
-                add_start(at)
+                at += len(piece) + 1
+                continue
+            tokens.append(piece)
+            starts.append(at)
             at += len(piece) + 1
         self.tokens = tokens
         self.starts = starts
@@ -719,11 +923,22 @@ class _Reading:
         self.failure_tokens: set[int] = set()
         self.intents: dict[int, tuple[int, int]] = {}
         self.urgency = 0
-        self.caps = (_CAPS_ASCII if text.isascii() else _CAPS_RUN).search(text) is not None
-        self.elongated = False
+        if text.isascii():
+            # Capitals as "U" (and apostrophes, which all-caps words may hold):
+            # a run of two is a word in capitals, a run of three starts one
+            # that may count towards shouting.
+            cased = text.encode("ascii").translate(_CASE_TABLE)
+            self.caps = cased.find(b"UU") >= 0  # (not "in": that tries an int first)
+            self.loud = cased.count(b"UUU")
+        else:
+            self.caps = not text.islower() and _CAPS_RUN.search(text) is not None
+            self.loud = 3
+        self.negators: list[int] = []
+        self.elongated = self.thanked = False
+        self.asking = "?" in norm
         self.valence = self.positive = self.negative = 0.0
         self.failure = self.frustration = self.sarcasm = self.anger = self.hostility = 0.0
-        self.negations = 0.0
+        self.negations = self.failure_negative = self.challenge = 0.0
 
     # -- helpers ---------------------------------------------------------
 
@@ -761,11 +976,12 @@ class _Reading:
         if not self.flags & _HAS_NEGATOR:
             return False
         tokens = self.tokens
-        for j in range(index - 1, max(-1, index - 4), -1):
+        negators = self.negators
+        for j in range(index - 1, index - 4 if index > 3 else -1, -1):
             token = tokens[j]
             if token[0] in _CLAUSE_END_CHARS or token in _CONTRAST:
                 return False
-            if token in _NEGATORS or token.endswith("n't"):
+            if j in negators:
                 after = tokens[j + 1 : j + 3]
                 return after != ["be", "more"] and (token, *after[:1]) not in _NOT_NEGATIONS
         return False
@@ -810,24 +1026,29 @@ class _Reading:
 
     def match_phrases(self, found: list[_Found], i: int, gates: _Gates) -> None:
         """Add to ``found`` the phrases in ``gates`` that match at token ``i``."""
-        anywhere, by_next = gates
+        entries, by_next, numbers, by_previous = gates
         tokens = self.tokens
         if by_next and i + 1 < len(tokens):
             following = tokens[i + 1]
-            entries = by_next.get("<num>" if following[0] in _DIGITS else following)
-            if entries is None:
-                entries = anywhere
-            elif anywhere:
-                entries = anywhere + entries
-        else:
-            entries = anywhere
+            if numbers is not None and following[0] in _DIGITS:
+                entries = numbers
+            else:
+                entries = by_next.get(following, entries)
+        norm = self.norm
         if entries:
-            norm = self.norm
             start = self.starts[i]
             for pattern, kind, weight in entries:
                 match = pattern.match(norm, start)
                 if match is not None:
                     found.append((kind, i, start, match.end(), weight))
+        if by_previous and i:
+            before = by_previous.get(tokens[i - 1])
+            if before:
+                start = self.starts[i - 1]
+                for pattern, kind, weight in before:
+                    match = pattern.match(norm, start)
+                    if match is not None:
+                        found.append((kind, i - 1, start, match.end(), weight))
 
     def read_phrases(self, found: list[_Found]) -> None:
         """Apply the phrases found, by kind, each word claimed by one phrase at most."""
@@ -854,13 +1075,13 @@ class _Reading:
         for i in negators:
             if i not in consumed:
                 self.negations += weight
-                self.token_cue("negative_phrasing", Signal.COMPLAINT, i, weight)
+                self.token_cue("negative_phrasing", _S_COMPLAINT, i, weight)
 
     def note(self, kind: int, start: int, end: int) -> None:
         urgency = _URGENCY_OF.get(kind)
         if urgency is not None:
             self.urgency |= urgency[1]
-            self.cue(urgency[2], Signal.URGENCY, start, end)
+            self.cue(urgency[2], _S_URGENCY, start, end)
         elif kind not in self.intents:
             self.intents[kind] = (start, end)
 
@@ -869,35 +1090,42 @@ class _Reading:
         if kind == _SARCASM:
             self.sarcasm += 1.0
             self.add_valence(-weight)
-            self.cue("sarcasm", Signal.COMPLAINT, start, end, -weight)
+            self.cue("sarcasm", _S_COMPLAINT, start, end, -weight)
         elif kind == _POSITIVE:
             if weight > 0 and self.negated(i):
                 weight = -weight * 0.75
-                self.cue("negation", Signal.SENTIMENT, start, end, weight)
+                self.cue("negation", _S_SENTIMENT, start, end, weight)
             else:
-                self.cue("phrase", Signal.SENTIMENT, start, end, weight)
+                self.cue("phrase", _S_SENTIMENT, start, end, weight)
+                if weight >= 2.5:
+                    self.thanked = True
             self.add_valence(weight)
         elif kind == _THREAT:
             self.hostility += weight
-            self.cue("threat", Signal.HOSTILITY, start, end, weight)
+            self.cue("threat", _S_HOSTILITY, start, end, weight)
             self.urgency |= _SAFETY_BIT
-            self.cue("threat", Signal.URGENCY, start, end)
+            self.cue("threat", _S_URGENCY, start, end)
         elif kind == _HARASSMENT:
             self.hostility += weight
-            self.cue("harassment", Signal.HOSTILITY, start, end, weight)
+            self.cue("harassment", _S_HOSTILITY, start, end, weight)
         elif kind == _FAILURE:
             self.failure += weight
             self.add_valence(-weight * w.sentiment_failure)
-            self.cue("service_failure", Signal.COMPLAINT, start, end, -weight)
-        else:
+            self.failure_negative += weight * w.sentiment_failure
+            self.cue("service_failure", _S_COMPLAINT, start, end, -weight)
+        elif kind == _FRUSTRATION:
             self.frustration += weight
-            self.cue("frustration", Signal.COMPLAINT, start, end, weight)
+            self.cue("frustration", _S_COMPLAINT, start, end, weight)
+        else:
+            self.challenge += weight
+            self.cue("challenge", _S_COMPLAINT, start, end, weight)
 
     # -- words -----------------------------------------------------------
 
     def shouting(self) -> bool:
         """Whether the text is written (almost) all in capitals."""
-        if not self.caps:
+        if not self.caps or self.loud < 3:
+            # (Each word in capitals holds a run of three capitals.)
             return False
         caps_words = len(_CAPS_WORD.findall(self.text))
         if caps_words < 3:
@@ -906,7 +1134,7 @@ class _Reading:
         if caps_words < 0.7 * words:
             return False
         self.anger += 1.0
-        self.cue("shouting", Signal.COMPLAINT, 0, len(self.norm), 1.0)
+        self.cue("shouting", _S_COMPLAINT, 0, len(self.norm), 1.0)
         return True
 
     def read_words(
@@ -923,22 +1151,29 @@ class _Reading:
                 self.read_failure(i, failure, shouting)
             elif frustration is not None:
                 self.frustration += frustration
-                self.token_cue("frustration", Signal.COMPLAINT, i, frustration)
+                self.token_cue("frustration", _S_COMPLAINT, i, frustration)
             elif valence is not None:
                 self.read_valence(i, valence, shouting, contrast_at)
-            if valence is not None and hostile is None and valence < 0:
+            if (
+                valence is not None
+                and hostile is None
+                and valence < 0
+                and self.tokens[i][0].isalpha()
+            ):
+                # (Said of someone: words, not emoji.)
                 self.read_directed_negative(i, valence)
 
     def read_failure(self, i: int, failure: float, shouting: bool) -> None:
         if self.negated(i):
-            self.token_cue("negated_failure", Signal.COMPLAINT, i)
+            self.token_cue("negated_failure", _S_COMPLAINT, i)
             return
         if not shouting and self.is_caps(i):
             failure *= 1.25
         self.failure_tokens.add(i)
         self.failure += failure
         self.add_valence(-failure * self.w.sentiment_failure)
-        self.token_cue("service_failure", Signal.COMPLAINT, i, -failure)
+        self.failure_negative += failure * self.w.sentiment_failure
+        self.token_cue("service_failure", _S_COMPLAINT, i, -failure)
 
     def read_valence(self, i: int, value: float, shouting: bool, contrast_at: int) -> None:
         token = self.tokens[i]
@@ -971,9 +1206,13 @@ class _Reading:
             value *= 0.5 if i < contrast_at else 1.5
         if value > 0 and flags & _HAS_IF and self.hypothetical(i):
             value *= 0.4
+        if value > 0 and self.asking and self.in_question(i):
+            value *= _IN_QUESTION
+        elif token in _THANKS and (self.asking or _REQUEST in self.intents):
+            value *= _POLITE_THANKS
         if token in _ANGRY:
             self.anger += 0.7
-        signal = Signal.COMPLAINT if name == "sarcasm" else Signal.SENTIMENT
+        signal = _S_COMPLAINT if name == "sarcasm" else _S_SENTIMENT
         self.cue(name, signal, start, end, value)
         self.valence += value
         if value > 0:
@@ -981,12 +1220,24 @@ class _Reading:
         else:
             self.negative -= value
 
+    def in_question(self, i: int) -> bool:
+        """Whether the token at ``i`` is in a sentence that ends with a question mark."""
+        tokens = self.tokens
+        for j in range(i + 1, len(tokens)):
+            token = tokens[j]
+            if token[0] in _SENTENCE_END_CHARS:
+                if "?" in token:
+                    return True
+                if token[0] != "." or len(token) == 1:
+                    return False
+        return False
+
     def hypothetical(self, i: int) -> bool:
         """Whether the word sits in an "if" clause ("if you can fix it, all will be good")."""
         if not self.flags & _HAS_IF:
             return False
         tokens = self.tokens
-        for j in range(i - 1, max(-1, i - 12), -1):
+        for j in range(i - 1, i - 12 if i > 11 else -1, -1):
             word = tokens[j]
             if word == "if":
                 return True
@@ -995,9 +1246,9 @@ class _Reading:
         return False
 
     def negation_start(self, i: int) -> int:
-        for j in range(i - 1, max(-1, i - 4), -1):
-            token = self.tokens[j]
-            if token in _NEGATORS or token.endswith("n't"):
+        negators = self.negators
+        for j in range(i - 1, i - 4 if i > 3 else -1, -1):
+            if j in negators:
                 return self.starts[j]
         return self.starts[i]
 
@@ -1012,7 +1263,7 @@ class _Reading:
         if j >= 0 and tokens[j][0] not in _SENTENCE_END_CHARS:
             return False
         failures = self.failure_tokens
-        for k in range(i + 1, min(len(tokens), i + 9)):
+        for k in range(i + 1, i + 9 if i + 9 < len(tokens) else len(tokens)):
             token = tokens[k]
             if k in failures:
                 return True
@@ -1033,19 +1284,19 @@ class _Reading:
                 name = "directed_insult"
             if self.is_caps(i):
                 weight *= 1.2
-        else:
+        elif token[0] != "#":
             name = "hostile_emoji"
         self.hostility += weight
-        self.token_cue(name, Signal.HOSTILITY, i, weight)
+        self.token_cue(name, _S_HOSTILITY, i, weight)
 
     def read_directed_negative(self, i: int, valence: float) -> None:
         """A strongly negative word aimed at someone ("you are useless") is an insult too."""
         if valence <= -3.0 and self.said_of_someone(i):
             self.hostility += 1.4
-            self.token_cue("directed_insult", Signal.HOSTILITY, i, 1.4)
+            self.token_cue("directed_insult", _S_HOSTILITY, i, 1.4)
         elif valence <= -2.2 and self.directed(i):
             self.hostility += 0.8
-            self.token_cue("directed_insult", Signal.HOSTILITY, i, 0.8)
+            self.token_cue("directed_insult", _S_HOSTILITY, i, 0.8)
 
     def said_of_someone(self, i: int) -> bool:
         """Whether the word at ``i`` is said of someone: "you are pathetic", "he's a joke"."""
@@ -1070,7 +1321,7 @@ class _Reading:
         if not self.flags & _HAS_PERSON:
             return False
         tokens = self.tokens
-        for j in range(i - 1, max(-1, i - 5), -1):
+        for j in range(i - 1, i - 5 if i > 4 else -1, -1):
             token = tokens[j]
             if token[0] in _SENTENCE_END_CHARS:
                 return False
@@ -1086,35 +1337,50 @@ class _Reading:
         intents = self.intents
         spam = intents.get(_SPAM)
         if spam is not None and complaint < 0.5:
-            self.cue("advertising", Signal.INTENT, *spam)
-            return Intent.SPAM
+            self.cue("advertising", _S_INTENT, *spam)
+            return _I_SPAM
         if complaint >= 0.5:
-            return Intent.COMPLAINT
+            return _I_COMPLAINT
         request = intents.get(_REQUEST)
         if request is not None:
-            self.cue("request", Signal.INTENT, *request)
-            return Intent.REQUEST
+            self.cue("request", _S_INTENT, *request)
+            return _I_REQUEST
         question = self.question()
         if question >= 0:
-            self.token_cue("question", Signal.INTENT, question)
-            return Intent.QUESTION
+            self.token_cue("question", _S_INTENT, question)
+            return _I_QUESTION
         feedback = intents.get(_FEEDBACK)
         if feedback is not None:
-            self.cue("suggestion", Signal.INTENT, *feedback)
-            return Intent.FEEDBACK
+            self.cue("suggestion", _S_INTENT, *feedback)
+            return _I_FEEDBACK
         if sentiment >= 0.3 and self.positive >= 1.5:
-            return Intent.PRAISE
-        return Intent.OTHER
+            return _I_PRAISE
+        return _I_OTHER
 
     def grateful(self) -> bool:
         """Thanks for a fix ("thank you for rebooking me after the delay"), not sarcasm."""
-        return not self.sarcasm and any(cue[0] == "phrase" and cue[3] >= 2.5 for cue in self.cues)
+        return self.thanked and not self.sarcasm
 
     def is_inquiry(self) -> bool:
         """A plain question ("is my flight delayed?") with no other sign of discontent."""
-        if "?" not in self.norm or self.negative or self.sarcasm or self.frustration:
+        if (
+            not self.asking
+            or self.negative > self.failure_negative + 1e-9
+            or self.sarcasm
+            or self.frustration
+            or self.challenge
+        ):
             return False
-        for token in self.tokens:
+        tokens = self.tokens
+        for token in reversed(tokens):
+            # It ends with a question ("delayed - any chance of an earlier flight?").
+            if token[0] in _SENTENCE_END_CHARS:
+                if "?" in token:
+                    return True
+                break
+            if token[0] != "@" and token[0] != "#" and "://" not in token:
+                break
+        for token in tokens:
             if token[0] == "@" or "://" in token:
                 continue
             return token in _INQUIRY_OPENERS
@@ -1122,10 +1388,16 @@ class _Reading:
 
     def question(self) -> int:
         tokens = self.tokens
-        if "?" in self.norm:
-            for i, token in enumerate(tokens):
-                if token[0] == "?":
+        if self.asking:
+            # The first token that starts with "?": look where the marks are.
+            norm = self.norm
+            starts = self.starts
+            at = norm.find("?")
+            while at >= 0:
+                i = bisect_right(starts, at) - 1
+                if i >= 0 and starts[i] == at and tokens[i][0] == "?":
                     return i
+                at = norm.find("?", at + 1)
         for i, token in enumerate(tokens):
             if token[0] == "@" or "://" in token:
                 continue
@@ -1159,11 +1431,28 @@ class _Reading:
         scored: list[tuple[int, _WordInfo]] = []
         tags: list[tuple[int, int]] = []
         found: list[_Found] = []
-        negators: list[int] = []
+        negators = self.negators
         contrast_at = -1  # the last "but"
         starts = self.starts
         following_at = len(tokens) - 1
-        for i, (gates, infos, bits, tag) in self.hits:
+        gates: _Gates | None
+        infos: tuple[_WordInfo, ...]
+        bits: int
+        tag: int
+        entries: tuple[_Gate, ...] | None
+        for i, entry in self.hits:
+            if entry.__class__ is dict:
+                # The start of phrases that need a given next word, and nothing else.
+                if i < following_at:
+                    entries = entry.get(tokens[i + 1])
+                    if entries:
+                        start = starts[i]
+                        for pattern, kind, weight in entries:
+                            match = pattern.match(norm, start)
+                            if match is not None:
+                                found.append((kind, i, start, match.end(), weight))
+                continue
+            gates, infos, bits, tag = entry  # type: ignore[assignment]
             if bits:
                 flags |= bits
                 if bits & _HAS_NEGATOR:
@@ -1176,22 +1465,28 @@ class _Reading:
                     gates = _NUMBER_GATES
             if gates is not None:
                 # match_phrases, inline: most tokens here start no phrase after all.
-                anywhere, by_next = gates
+                entries, by_next, numbers, by_previous = gates
                 if by_next and i < following_at:
                     following = tokens[i + 1]
-                    entries = by_next.get("<num>" if following[0] in _DIGITS else following)
-                    if entries is None:
-                        entries = anywhere
-                    elif anywhere:
-                        entries = anywhere + entries
-                else:
-                    entries = anywhere
+                    if numbers is not None and following[0] in _DIGITS:
+                        entries = numbers
+                    else:
+                        entries = by_next.get(following, entries)
                 if entries:
                     start = starts[i]
                     for pattern, kind, weight in entries:
                         match = pattern.match(norm, start)
                         if match is not None:
                             found.append((kind, i, start, match.end(), weight))
+                if by_previous and i:
+                    # A phrase that starts with a common word, from its second word.
+                    before = by_previous.get(tokens[i - 1])
+                    if before:
+                        start = starts[i - 1]
+                        for pattern, kind, weight in before:
+                            match = pattern.match(norm, start)
+                            if match is not None:
+                                found.append((kind, i - 1, start, match.end(), weight))
             if infos:
                 if len(infos) == 1:
                     scored.append((i, infos[0]))
@@ -1212,14 +1507,15 @@ class _Reading:
                 self.failure += 1.5
                 self.failure_tokens.add(i)
                 self.add_valence(-1.5)
-                self.token_cue("complaint_hashtag", Signal.COMPLAINT, i, -1.5)
+                self.failure_negative += 1.5
+                self.token_cue("complaint_hashtag", _S_COMPLAINT, i, -1.5)
             else:
                 self.add_valence(1.5)
-                self.token_cue("praise_hashtag", Signal.SENTIMENT, i, 1.5)
+                self.token_cue("praise_hashtag", _S_SENTIMENT, i, 1.5)
         if "*" in norm or "$" in norm:
             for match in _MASKED.finditer(norm):
                 self.hostility += 2.2
-                self.cue("profanity", Signal.HOSTILITY, match.start(), match.end(), 2.2)
+                self.cue("profanity", _S_HOSTILITY, match.start(), match.end(), 2.2)
         shouting = self.shouting() if self.caps else False
         if scored:
             self.read_words(scored, shouting, contrast_at)
@@ -1229,11 +1525,14 @@ class _Reading:
                 at = norm.find(mark)
                 if at >= 0:
                     self.anger += 0.5
-                    self.cue("exasperation", Signal.COMPLAINT, at, at + 2, 0.5)
+                    self.cue("exasperation", _S_COMPLAINT, at, at + 2, 0.5)
                     break
         failure = self.failure
         if failure and (self.is_inquiry() or self.grateful()):
             failure *= w.inquiry
+            eased = self.failure_negative * (1.0 - w.inquiry)
+            self.valence += eased
+            self.negative -= eased
         urgency = self.urgency
         if urgency:
             failure += w.urgency * (
@@ -1244,7 +1543,8 @@ class _Reading:
             )
         valence = self.valence
         if valence and "!" in norm:
-            valence += math.copysign(min(norm.count("!"), 4) * 0.3, valence)
+            marks = norm.count("!")
+            valence += math.copysign((marks if marks < 4 else 4) * 0.3, valence)
         sentiment = valence / math.sqrt(valence * valence + w.sentiment_alpha)
         negative = self.negative
         sarcasm = self.sarcasm
@@ -1252,6 +1552,7 @@ class _Reading:
         frustration = self.frustration
         if not failure + negative + sarcasm + anger > 0:
             frustration *= 0.5
+        frustration += self.challenge
         x = (
             w.complaint_bias
             + w.failure * failure
@@ -1265,7 +1566,9 @@ class _Reading:
         )
         x = 30.0 if not x <= 30.0 else -30.0 if x < -30.0 else x  # (NaN too)
         complaint = 1.0 / (1.0 + math.exp(-x))
-        hostility = 1.0 - math.exp(-self.hostility / w.hostility_scale)
+        hostility = self.hostility
+        if hostility:
+            hostility = 1.0 - math.exp(-hostility / w.hostility_scale)
         intent = self.intent(complaint, sentiment)
         if not (-1.0 <= sentiment <= 1.0 and 0.0 <= complaint <= 1.0 and 0.0 <= hostility <= 1.0):
             # Only odd weights (infinite, NaN) get here.
@@ -1273,9 +1576,10 @@ class _Reading:
             complaint = clamp(complaint)
             hostility = clamp(hostility)
         return (
-            round(sentiment, 4),
-            round(complaint, 4),
-            round(hostility, 4),
+            # round(x, 4), without the trip through decimal digits.
+            (sentiment * 1e4 + 0.5) // 1.0 / 1e4,
+            (complaint * 1e4 + 0.5) // 1.0 / 1e4,
+            (hostility * 1e4 + 0.5) // 1.0 / 1e4,
             intent,
             _URGENCY_SETS[urgency],
             self.cues,
@@ -1291,4 +1595,4 @@ _Found = tuple[int, int, int, int, float]
 _Verdict = tuple[float, float, float, Intent, frozenset[Urgency], list[Cue], str | None]
 
 _new_tuple = tuple.__new__
-_NOTHING = Assessment(sentiment=0.0, complaint=0.0, hostility=0.0, intent=Intent.OTHER)
+_NOTHING = Assessment(sentiment=0.0, complaint=0.0, hostility=0.0, intent=_I_OTHER)

@@ -121,15 +121,20 @@ def guess_for_reader(tokens: Collection[str], norm: str) -> str | None:
         every function word ``guess_language`` splits out is one of the
         tokens); else :data:`UNSURE`.
     """
-    found = guess_from_tokens(tokens, norm)
-    if found is not None:
-        return found
-    if (
-        norm.isascii()
-        and len(norm) <= MAX_LANGUAGE_CHARS
-        and "://" not in norm
-        and "www." not in norm
-        and len(_ALL_WORDS.intersection(tokens)) < 2
-    ):
-        return None
-    return UNSURE
+    if norm.isascii():
+        # guess_from_tokens, inline: no script to look at.
+        common = _ALL_WORDS.intersection(tokens)
+        if len(common) < 2:
+            if len(norm) <= MAX_LANGUAGE_CHARS and "://" not in norm and "www." not in norm:
+                return None
+            return UNSURE
+        scores = sum(map(_PACKED.__getitem__, common)).to_bytes(len(_LANGUAGES), "little")
+        top = max(scores)
+        if (
+            top < 2
+            or scores.count(top) > 1
+            or (top < 0.15 * len(tokens) and top < 0.15 * len(set(tokens)))
+        ):
+            return UNSURE
+        return _LANGUAGES[scores.index(top)]
+    return guess_from_tokens(tokens, norm) or UNSURE

@@ -107,14 +107,19 @@ NEGATIVE: dict[str, float] = _weighted(
         unreturned annoyingly frustratingly sadder saddest angrier weak bummer
         unimpressed underwhelmed underwhelming impolite overcrowded
         concern concerned concerning doubt doubtful unfair unjust excuse excuses
-        half-baked
+        half-baked shocked stunned speechless baffled flabbergasted dumbfounded
+        bewildered disgusted displeased unsatisfied unsatisfactory insulting
+        offended mistreated mistreatment disrespect disrespectful rudeness rudely
+        nasty horrid pitiful pointless lame untrained inexperienced misinformed
+        misinformation contradictory conflicting inaccurate unprofessionalism
+        neglect disregard discriminated discrimination upsetting gouging extortion
         """,
         -1.2: """
         slow slower slowest long longer later lately unfortunately
         unfortunate hard difficult tough strange weird odd bored boring dull meh
         rough risky unclear uncertain nervous anxious afraid scared fear
         apparently supposedly allegedly nope sadface cold hungry thirsty
-        tiring limited lacking lack lacks missing
+        tiring limited lacking lack lacks missing crowded tight pricey costly
         """,
     }
 )
@@ -172,9 +177,9 @@ FAILURE_PHRASES: tuple[str, ...] = (
     r"one (?:answers|answered|is answering|"
     r"replied|responded|called|cares|knows|helped|showed)|customer service|notice|notification|"
     r"way to (?:reach|contact|get)|luggage|bags?)",
-    r"(?:never|nobody|noone) (?:answers?|answered|replie[sd]|reply|respond(?:s|ed)?|called|calls|"
-    r"got back|gets back|showed up|arrived|arrives|came|comes|received|heard back|cares|helps|"
-    r"helped|knows|"
+    r"(?:never|nobody|noone) (?:answers?|answered|replies|replied|reply|respond(?:s|ed)?|"
+    r"called|calls|got back|gets back|showed up|arrived|arrives|came|comes|received|"
+    r"heard back|cares|helps|helped|knows|"
     r"loads|loaded|works|worked|opens|connects|goes through|went through|updates|updated)",
     r"(?:refuse|refused|refuses|refusing) to",
     r"(?:and counting|hold times?|wait times?)",
@@ -202,8 +207,8 @@ FAILURE_PHRASES: tuple[str, ...] = (
     r"works|load|loading|connect|connecting|arrive|arrived|show up|showed up|shown up|respond|"
     r"responding|answer|answering|help|helping|helpful|care|refund|fix|fixed|resolved|"
     r"get through|reach|log ?in|sign ?in|book|check ?in|board|deliver|delivered|received|"
-    r"receive|honou?r|accept|available|open|apologi[sz]e|acceptable|ok|okay|good enough|exist|"
-    r"fair|right|cool|happy|impressed|pleased|satisfied|a good|the first time|go through|"
+    r"receive|honou?r|accept|available|open|apologize|apologise|acceptable|ok|okay|good enough|"
+    r"exist|fair|right|cool|happy|impressed|pleased|satisfied|a good|the first time|go through|"
     r"let (?:me|us))",
     r"(?:worst|terrible|horrible|awful|bad|poor|no|zero|pathetic|lousy|crappy|shitty|rude|"
     r"unhelpful|slow) (?:customer |client )?(?:service|support|care|experience|communication|"
@@ -249,14 +254,35 @@ FAILURE_PHRASES: tuple[str, ...] = (
     r"(?:your|ur|their|the airline'?s|the company'?s) fault",
     r"leaves? (?:a lot|much|something|a great deal) to be desired",
     r"what'?s the (?:point|problem|hold ?up|holdup|delay)",
+    r"(?:took|takes|taking|take) (?:forever|ages|so long|too long|way too long|an eternity)",
+    r"(?:way |far |much )?too long",
+    r"only (?:one|1|two|2) (?:agent|agents|person|people|employee|employees|rep|reps|desk|"
+    r"counter|counters|line|lane|attendant|attendants|staff|gate agent|cashier)",
+    r"(?:conflicting|contradictory|contradicting|different|false|incorrect|bad) (?:info|"
+    r"information|answers|messages|stories|story|advice)",
+    r"lack of",
+    r"(?:owe|owes) (?:me|us)",
+    r"(?:treat|treated|treating|treats) (?:us|me|your customers|customers|passengers|people|"
+    r"clients) (?:like|so|very|this|badly|poorly|horribly|terribly|rudely)",
+    r"(?:is|was) this how (?:you|u) treat",
+    r"(?:get|got) (?:your|ur) (?:act|shit|stuff|sh\*t) together",
+    r"(?:ripped|ripping|rip) (?:me |us |people |customers )?off",
+    r"price gouging",
+    r"(?:waiting|waited|wait) (?:on|for) (?:a |my |our |the |your |any )?(?:reply|response|answer|"
+    r"call ?back|refund|email|update|bag|bags|luggage|agent|rep|callback)",
+    r"(?:been|was|were) (?:waiting|sitting|standing|stuck) (?:for|since|on|in)",
+    r"(?:standing|stood|stand) in (?:a )?line",
+    r"(?:do|doing|does|did) (?:your|their|his|her) (?:job|jobs)",
+    r"(?:hour|day|week|night) (?:\d+|two|three|four|five|six|seven) (?:of|at|on|in|without|and|"
+    r"waiting|stuck|still)",
+    r"(?:high|heavy) (?:call )?volumes?",
+    r"(?:poor|bad|terrible|horrible|awful|lousy|zero|no) (?:communication|planning|management|"
+    r"organization|organisation|attitude|treatment)",
 )
 
 #: Frustration: exasperated questions; like the frustration words, they count
 #: towards a complaint only beside other negative evidence.
 FRUSTRATION_PHRASES: tuple[str, ...] = (
-    r"why (?:is|are|was|were|do|does|did|would|can'?t|won'?t|isn'?t|aren'?t|wasn'?t|don'?t|"
-    r"doesn'?t|didn'?t|has|have|hasn'?t|haven'?t|is it|on earth|the hell|no|not|must|should|"
-    r"bother|even|would|cant)",
     r"(?:seriously|really|srsly)\s*[?!]",
     r"(?:are you|r u|are u|you must be|you've got to be|you have got to be) (?:kidding|serious|"
     r"joking)",
@@ -278,7 +304,6 @@ FRUSTRATION_PHRASES: tuple[str, ...] = (
     r"(?:was|were|is|are|am|'?m|'?re) (?:supposed|meant) to",
     r"supposed to",
     r"(?:i|we) (?:paid|pay) (?:for|\$|good money|extra)",
-    r"(?:how|why) (?:can|could|would|does|do) (?:you|she|he|they|anyone|someone)",
     r"(?:you|u) (?:guys |people |all )?(?:need|have|ought) to (?:do something|fix|get|stop|train|"
     r"hire|figure|step up|improve|learn|sort|do better|be)",
     r"do something",
@@ -295,6 +320,25 @@ FRUSTRATION_PHRASES: tuple[str, ...] = (
     r"how (?:long|much longer) (?:do|does|did|will|is|are|should|must|until|till|before)",
     r"(?:speak|talk) (?:to|with) (?:a |an |your |the )?(?:manager|supervisor|real person|human|"
     r"live person|actual person|someone in charge)",
+    r"(?:does|do|is|are|did|can|will|could) (?:anyone|anybody|you|u|they|someone|it) even",
+    r"(?:the )?least (?:you|u|they) (?:can|could) (?:do|have done)",
+    r"(?:the )?last thing (?:i|we) (?:want|need|needed|wanted)",
+    r"(?:you|u|they|someone) (?:should|could) have (?:told|informed|warned|let|called|said|known|"
+    r"done|been)",
+    r"should know better",
+    r"(?:need|needs) to (?:work on|improve|get better|step up)",
+    r"(?:you|u|ya'?ll|y'all|i|we) (?:better|had better|'d better)",
+    r"(?:i|we) expect(?:ed)? (?:better|more)",
+    r"(?:i'?d|i would|would) (?:rather|have rather)",
+)
+
+#: Challenges: a "why" or "how could you" put to the brand is a complaint, even
+#: with nothing else negative beside it (unlike the frustration phrases).
+CHALLENGE_PHRASES: tuple[str, ...] = (
+    r"why (?:is|are|was|were|do|does|did|would|can'?t|won'?t|isn'?t|aren'?t|wasn'?t|don'?t|"
+    r"doesn'?t|didn'?t|has|have|hasn'?t|haven'?t|is it|on earth|the hell|no|not|must|should|"
+    r"bother|even|would|cant)",
+    r"(?:how|why) (?:can|could|would|does|do) (?:you|she|he|they|anyone|someone)",
 )
 
 #: Cheap sarcasm: a compliment wrapped around a failure.
@@ -327,7 +371,7 @@ SARCASM_PHRASES: tuple[str, ...] = (
 POSITIVE_PHRASES: tuple[tuple[str, float], ...] = (
     (r"(?:can'?t|cannot) wait", 2.0),
     (r"no (?:problem|problems|worries|complaints|issues)", 1.5),
-    (r"not (?:bad|a problem)(?: at all)?", 1.2),
+    (r"not (?:bad|a problem)(?: at all)?", 1.5),
     (r"not (?:too|that|so) bad", 1.0),
     (r"(?:well|nicely) done", 2.5),
     (
@@ -633,6 +677,7 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
         conservatard conservatards cuck cucks slag
         shitstain shitbag dumbfuck fuckface fuckwit fuckhead asswipe jackoff jerkoff
         numbnuts dickwad dumbshit shitface bellend knobhead gfy pussies shitting
+        mf mfs mofo
         """,
         1.6: """
         stupid stupidity dumb dumber dumbest bimbo demonrat demonrats
@@ -651,12 +696,21 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
         dirtbags turd turds weirdo freak freaks maniac maniacs sociopath psychopath
         phony phonies charlatan charlatans fraudster fraudsters bozo bozos goon goons
         bully bullies butthead buttheads brainless braindead
+        pig pigs rat rats snake snakes sleazy sleaze criminals
+        savage savages barbarian barbarians groomer groomers
+        predator predators pedo pedos fatass whiny crybaby crybabies hater haters
+        delusional deranged unhinged senile retardation commie commies leftard
+        leftards trumptard trumptards rethuglican rethuglicans magat magats
+        dirtbag scumbucket lowlifes
+        beasts porn porno horny boobs tits titties sucker suckers nazi nazis
+        bootlicker bootlickers simp simps incel incels fatso
+        fascist fascists snowflake snowflakes sheeple muppet numpty git tf
         """,
         1.0: """
-        crap crappy damn damned goddamn hell sucks suck sucker suckers garbage
+        crap crappy damn damned goddamn hell sucks suck garbage
         rubbish incompetent pathetic disgusting despicable ignorant ignorance
-        worthless hopeless nazi nazis fascist fascists evil crooked filthy sexist
-        snowflake snowflakes sheeple muppet numpty git wtf
+        worthless hopeless evil crooked filthy sexist wtf
+        ugly disgrace disgraceful shameless spineless gutless clueless
         """,
     }
 )
@@ -772,6 +826,19 @@ COMPLAINT_TAG_PARTS: tuple[str, ...] = (
     "firstworldproblems",
     "ugh",
     "wtf",
+)
+
+#: Small words that glue the words of a compound hashtag together
+#: (``#notimpressed``, ``#dothisagain``); they are known words when a tag is split.
+TAG_GLUE: frozenset[str] = _words(
+    """
+    i im me my mine we our us you your u ur he his she her they their them it its
+    this that these those the a an to of in on at for from with by and or but so as
+    is are was were be been am do did does done have has had get got go going gone
+    no not never dont cant wont isnt didnt doesnt nor any all more most less again
+    still now today ever one day night time way just too very what why how when who
+    where which there here out up down off over back can will would should could
+    """
 )
 
 #: Hashtag fragments that mark praise.

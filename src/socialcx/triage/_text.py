@@ -56,8 +56,10 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
     lower = text.lower()
     if text.isascii():
         return lower, None
-    lower = lower.translate(_QUOTES)
-    if len(lower) == len(text) and _INVISIBLE_RE.search(lower) is None:
+    if "\u2019" in lower or "\u2018" in lower or "\u02bc" in lower:
+        lower = lower.translate(_QUOTES)
+    if len(lower) == len(text) and (lower.isprintable() or _INVISIBLE_RE.search(lower) is None):
+        # (Invisible characters are not printable.)
         return lower, None
     chars: list[str] = []
     where: list[int] = []

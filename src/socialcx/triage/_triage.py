@@ -33,7 +33,7 @@ import attrs
 
 from socialcx.model import Mention
 from socialcx.pii import find_private_data
-from socialcx.triage._care import CareClassifier
+from socialcx.triage._care import CareClassifier, _Reading
 from socialcx.triage._language import UNSURE, guess_language
 from socialcx.triage._protocol import Classifier
 from socialcx.triage._reach import reach_score
@@ -51,6 +51,10 @@ from socialcx.triage._signals import (
 from socialcx.triage._text import as_text
 
 _NO_URGENCY: frozenset[Urgency] = frozenset()
+# Enum members for the hot path, looked up once (not through the enum class each time).
+_NEGATIVE, _NEUTRAL, _POSITIVE = Polarity.NEGATIVE, Polarity.NEUTRAL, Polarity.POSITIVE
+_OTHER, _PRAISE, _COMPLAINT = Intent.OTHER, Intent.PRAISE, Intent.COMPLAINT
+_PRIVATE_DATA = Signal.PRIVATE_DATA
 _LANGUAGE_CUE = Cue(name="guess", signal=Signal.LANGUAGE, source="language")
 
 #: Characters of a text handed to classifiers by default.
@@ -104,7 +108,7 @@ class Triage:
     weights: tuple[float, ...] | None = attrs.field(default=None)
     complaint_threshold: float = 0.5
     hostility_threshold: float = 0.5
-    polarity_band: float = 0.33
+    polarity_band: float = 0.4
     high_reach_threshold: float = 0.6
     max_chars: int = DEFAULT_MAX_CHARS
     private_data: bool = True
@@ -128,8 +132,11 @@ class Triage:
 
     def assess_text(self, text: str) -> Signals:
         """Triage a bare text (no author, so no reach; language is guessed)."""
-        if self._care is not None:
-            return self._assess_care(self._care, as_text(text), None, 0.0, ())
+        care = self._care
+        if care is not None:
+            return self._assess_care(
+                care, text if text.__class__ is str else as_text(text), None, 0.0, ()
+            )
         return self._assess(text, language=None, reach=0.0, reach_cues=())
 
     def assess(self, mention: Mention) -> Signals:
@@ -239,10 +246,10 @@ class Triage:
     ) -> Signals:
         """:meth:`_assess` for the built-in classifier alone."""
         head = text[: self.max_chars]
-        found = care._read(head)
+        found = _Reading(care, head[: care.max_chars]).read()  # the verdict without an Assessment
         if found is None:
             sentiment = complaint_score = hostility_score = 0.0
-            intent = Intent.OTHER
+            intent = _OTHER
             urgency: frozenset[Urgency] = _NO_URGENCY
             cues: list[Cue] = []
             guess: str | None = UNSURE
@@ -250,22 +257,22 @@ class Triage:
             sentiment, complaint_score, hostility_score, intent, urgency, cues, guess = found
         complaint = complaint_score >= self.complaint_threshold
         if sentiment <= -self.polarity_band or complaint:
-            polarity = Polarity.NEGATIVE
+            polarity = _NEGATIVE
         elif sentiment >= self.polarity_band:
-            polarity = Polarity.POSITIVE
+            polarity = _POSITIVE
         else:
-            polarity = Polarity.NEUTRAL
+            polarity = _NEUTRAL
         if complaint:
-            if intent is Intent.OTHER or intent is Intent.PRAISE:
-                intent = Intent.COMPLAINT
-        elif intent is Intent.COMPLAINT:
-            intent = Intent.OTHER
+            if intent is _OTHER or intent is _PRAISE:
+                intent = _COMPLAINT
+        elif intent is _COMPLAINT:
+            intent = _OTHER
         found_data = find_private_data(text) if self.private_data else ()
         if found_data:
             cues.extend(
                 Cue(
                     name=item.kind.value,
-                    signal=Signal.PRIVATE_DATA,
+                    signal=_PRIVATE_DATA,
                     span=(item.start, item.end),
                     source="pii",
                 )
