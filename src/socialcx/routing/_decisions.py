@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 import attrs
 
@@ -94,7 +92,7 @@ class RoutingRequest:
         )
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class Explanation:
     """Why the router decided what it did.
 
@@ -112,7 +110,7 @@ class Explanation:
     why: str
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class Assigned:
     """The case goes to ``agent``."""
 
@@ -122,7 +120,7 @@ class Assigned:
     explanation: Explanation
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class Queued:
     """The case waits; ``position`` is 1 for the next case to be served."""
 
@@ -133,7 +131,7 @@ class Queued:
     explanation: Explanation
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class Escalated:
     """The case's target widened to ``target`` (step ``step`` of the policy's escalation)."""
 
@@ -144,7 +142,7 @@ class Escalated:
     explanation: Explanation
 
 
-@attrs.frozen(kw_only=True, slots=True)
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class Unroutable:
     """No agent anywhere can take the case; ``reason`` says what is missing."""
 
@@ -159,58 +157,88 @@ Decision = Assigned | Queued | Escalated | Unroutable
 
 # Trusted constructors for decisions the router builds on every case. The values
 # come from the router itself and these classes have no converters or validators,
-# so the objects are equal to the ones ``Assigned(...)`` would build; writing the
-# slots directly skips attrs' per-field ``object.__setattr__`` round trips, a
-# large share of the cost of a routing decision.
-
-_new = object.__new__
-
-
-def _slot_setters(cls: type, *names: str) -> tuple[Callable[[Any, Any], None], ...]:
-    declared = tuple(a.name for a in attrs.fields(cls))
-    if declared != names:  # a field was added or renamed: update the constructor below
-        raise TypeError(f"{cls.__name__} fields are {declared}, not {names}")
-    return tuple(cls.__dict__[name].__set__ for name in names)
+# so the objects are equal to the ones ``Assigned(...)`` would build.
+#
+# A frozen attrs class can only be written through ``object.__setattr__`` (or a
+# slot's ``__set__``), a slow call per field that was a large share of the cost of
+# a routing decision. So each is built as a *draft*: a plain class with the same
+# slots, written with ordinary attribute stores, whose ``__class__`` then becomes
+# the frozen class. CPython allows that between classes with the same slots and
+# no ``__weakref__`` (which is why the decision classes have none); the check
+# below fails at import if a field is added or renamed without the draft.
 
 
-_EXPLANATION = _slot_setters(Explanation, "rule", "eligible", "considered", "why")
-_ASSIGNED = _slot_setters(Assigned, "case_id", "agent", "at", "explanation")
-_QUEUED = _slot_setters(Queued, "case_id", "position", "reason", "at", "explanation")
+class _ExplanationDraft:
+    __slots__ = ("considered", "eligible", "rule", "why")
+    rule: str
+    eligible: int
+    considered: tuple[str, ...]
+    why: str
+
+
+class _AssignedDraft:
+    __slots__ = ("agent", "at", "case_id", "explanation")
+    case_id: str
+    agent: str
+    at: datetime
+    explanation: Explanation
+
+
+class _QueuedDraft:
+    __slots__ = ("at", "case_id", "explanation", "position", "reason")
+    case_id: str
+    position: int
+    reason: str
+    at: datetime
+    explanation: Explanation
+
+
+def _check_draft(draft: type, cls: type) -> None:
+    declared = sorted(a.name for a in attrs.fields(cls))
+    slots = sorted(draft.__dict__["__slots__"])
+    if declared != slots:  # a field was added or renamed: update the draft
+        raise TypeError(f"{cls.__name__} fields are {declared}, not {slots}")
+    draft().__class__ = cls  # raises TypeError if the layouts differ
+
+
+_check_draft(_ExplanationDraft, Explanation)
+_check_draft(_AssignedDraft, Assigned)
+_check_draft(_QueuedDraft, Queued)
 
 
 def make_explanation(
     rule: str, eligible: int, considered: tuple[str, ...], why: str
 ) -> Explanation:
     """``Explanation(rule=..., ...)`` for values the router made."""
-    explanation = _new(Explanation)
-    set_rule, set_eligible, set_considered, set_why = _EXPLANATION
-    set_rule(explanation, rule)
-    set_eligible(explanation, eligible)
-    set_considered(explanation, considered)
-    set_why(explanation, why)
-    return explanation
+    draft = _ExplanationDraft()
+    draft.rule = rule
+    draft.eligible = eligible
+    draft.considered = considered
+    draft.why = why
+    draft.__class__ = Explanation  # type: ignore[assignment]  # the draft becomes one
+    return draft  # type: ignore[return-value]
 
 
 def make_assigned(case_id: str, agent: str, at: datetime, explanation: Explanation) -> Assigned:
     """``Assigned(case_id=..., ...)`` for values the router made."""
-    assigned = _new(Assigned)
-    set_case_id, set_agent, set_at, set_explanation = _ASSIGNED
-    set_case_id(assigned, case_id)
-    set_agent(assigned, agent)
-    set_at(assigned, at)
-    set_explanation(assigned, explanation)
-    return assigned
+    draft = _AssignedDraft()
+    draft.case_id = case_id
+    draft.agent = agent
+    draft.at = at
+    draft.explanation = explanation
+    draft.__class__ = Assigned  # type: ignore[assignment]  # the draft becomes one
+    return draft  # type: ignore[return-value]
 
 
 def make_queued(
     case_id: str, position: int, reason: str, at: datetime, explanation: Explanation
 ) -> Queued:
     """``Queued(case_id=..., ...)`` for values the router made."""
-    queued = _new(Queued)
-    set_case_id, set_position, set_reason, set_at, set_explanation = _QUEUED
-    set_case_id(queued, case_id)
-    set_position(queued, position)
-    set_reason(queued, reason)
-    set_at(queued, at)
-    set_explanation(queued, explanation)
-    return queued
+    draft = _QueuedDraft()
+    draft.case_id = case_id
+    draft.position = position
+    draft.reason = reason
+    draft.at = at
+    draft.explanation = explanation
+    draft.__class__ = Queued  # type: ignore[assignment]  # the draft becomes one
+    return draft  # type: ignore[return-value]
