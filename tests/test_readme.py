@@ -37,3 +37,18 @@ def test_the_desk_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     message, verdict = scope["message"], scope["verdict"]  # type: ignore[misc]
     assert isinstance(message, sx.OutboundMessage)
     assert type(verdict).__name__ in {"Allowed", "NeedsApproval"}
+
+
+def test_the_readme_shows_what_the_demo_prints(tmp_path: Path) -> None:
+    """The quickstart's summary table is a real run's, not an old one's."""
+    import io
+
+    from socialcx import cli
+
+    text = README.read_text(encoding="utf-8")
+    shown = re.search(r"```text\n(socialcx demo: one day at Northwind\n.*?)```", text, re.S)
+    assert shown is not None, "the README lost its demo output block"
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["demo", "--out", str(tmp_path / "socialcx-demo")], stdout=out, stderr=err) == 0
+    printed = out.getvalue().replace(str(tmp_path / "socialcx-demo"), "socialcx-demo")
+    assert printed.strip() == shown.group(1).strip()
