@@ -305,3 +305,89 @@ def test_decisions_built_by_the_router_equal_their_public_constructors() -> None
         case_id="c1", position=2, reason="busy", at=T0, explanation=why
     )
     assert repr(make_assigned("c1", "ana", T0, why)).startswith("Assigned(case_id='c1'")
+
+
+def test_idle_order_holds_when_time_goes_back() -> None:
+    """Assignment times are kept as order-keeping stamps; an earlier ``now`` renumbers them."""
+    router = _router(_agent("a", capacity=1), _agent("b", capacity=1), _agent("c", capacity=1))
+    late, early = T0 + timedelta(minutes=10), T0 + timedelta(minutes=5)
+    picks = []
+    for i, at in enumerate([late, early, late + timedelta(minutes=10)]):
+        (decision,) = router.submit(_req(f"c{i}"), now=at)
+        assert isinstance(decision, Assigned)
+        picks.append(decision.agent)
+        router.release(decision.agent, f"c{i}", now=at)
+    assert picks == ["a", "b", "c"]  # never assigned first, in id order
+    # b was last assigned at 9:05, a at 9:10, c at 9:20: idle longest first.
+    later = T0 + timedelta(hours=1)
+    again = [router.submit(_req(f"d{i}"), now=later)[0] for i in range(3)]
+    assert [d.agent for d in again if isinstance(d, Assigned)] == ["b", "a", "c"]
+
+
+def test_large_capacities_and_restored_loads_keep_least_loaded_first() -> None:
+    """Loads past the precomputed heads (16 per kind) still order agents by load."""
+    router = _router(_agent("big", capacity=40), _agent("other", capacity=40))
+    for i in range(20):
+        router.restore(_req(f"old{i}"), "big", now=T0)
+    picks = [router.submit(_req(f"c{i}"), now=T0)[0] for i in range(24)]
+    agents = [p.agent for p in picks if isinstance(p, Assigned)]
+    assert agents[:20] == ["other"] * 20  # until both hold 20
+    assert sorted(agents[20:]) == ["big", "big", "other", "other"]
+    assert router.agent_load("big") == (22, 0) and router.agent_load("other") == (22, 0)
+
+
+def test_release_after_the_agent_was_updated() -> None:
+    """A case held before an update is released from the updated agent."""
+    router = _router(_agent("ana", capacity=1, skills={"billing"}))
+    (first,) = router.submit(_req("c1", skills={"billing"}), now=T0)
+    assert isinstance(first, Assigned)
+    router.add_agent(_agent("ana", capacity=1, skills={"billing", "tech"}), now=T0)
+    assert router.held("c1") == ("ana", PUBLIC)
+    assert router.agent_load("ana") == (1, 0)
+    router.release("ana", "c1", now=T0)
+    assert router.agent_load("ana") == (0, 0)
+    (second,) = router.submit(_req("c2", skills={"tech"}), now=T0)
+    assert isinstance(second, Assigned) and second.agent == "ana"
+
+
+def test_sticky_links_forget_the_least_recently_served_customer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the limit, the customer served longest ago is forgotten first."""
+    import socialcx.routing._router as router_module
+
+    monkeypatch.setattr(router_module, "STICKY_LIMIT", 2)
+    router = _router(*(_agent(name, capacity=5) for name in ("a", "b", "c", "d")))
+    for i, customer in enumerate(("x", "y", "x", "z")):  # x again: y is now the least recent
+        (decision,) = router.submit(_req(f"c{i}", customer=customer), now=T0)
+        assert isinstance(decision, Assigned)
+    (again_x,) = router.submit(_req("x-last", customer="x"), now=T0)
+    (again_y,) = router.submit(_req("y-last", customer="y"), now=T0)
+    assert again_x.explanation.rule == "sticky"
+    assert again_y.explanation.rule == "least_loaded"
+
+
+def test_queue_keys_sort_like_the_floats_they_pack() -> None:
+    """A queued case's key packs floats into ints that keep their order."""
+    from socialcx.routing._router import _ordered
+
+    values = [float("-inf"), -1e12, -2.5, -1.0, -1e-300, 0.0, 1e-300, 1.0, 2.5, 1.7e9, 1e12]
+    values.append(float("inf"))
+    packed = [_ordered(v) for v in values]
+    assert packed == sorted(packed) and len(set(packed)) == len(packed)
+    assert _ordered(-0.0) == _ordered(0.0)
+    assert all(0 <= p < 2**64 for p in packed)
+
+
+def test_fast_built_decisions_are_frozen_instances_of_the_public_classes() -> None:
+    """Decisions built from drafts are exactly the public (frozen) types."""
+    import attrs
+
+    router = _router(_agent("ana"))
+    (decision,) = router.submit(_req("c1"), now=T0)
+    assert type(decision) is Assigned and type(decision.explanation).__name__ == "Explanation"
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        decision.agent = "bo"  # type: ignore[misc]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        decision.explanation.why = "x"  # type: ignore[misc]
+    assert attrs.evolve(decision, agent="bo").agent == "bo"

@@ -9,11 +9,14 @@ barely grows with the number of agents.
 
 A heap entry is one integer that sorts exactly like the tuple (load of the
 kind of work, total load, time of the last assignment, agent id): the fields are
-packed side by side, the time as an order-keeping number and the id as an
-order-keeping rank. Integers compare several times faster than tuples. Entries
-are not removed when an agent changes; a new one is pushed, and an old one is
-dropped when it reaches the top (or in a periodic sweep): an entry is current
-exactly when it is in the set of every agent's current entries, one lookup.
+packed side by side, the time as an order-keeping number (a stamp: the n-th
+distinct time anyone was assigned at) and the id as an order-keeping rank; the
+lowest bits hold the agent's index, which finds it in a list. Integers compare
+several times faster than tuples. Entries are not removed when an agent changes;
+a new one is pushed, and an old one is dropped when it reaches the top (or when
+the heap is rebuilt from its members, once it has grown to twice their number):
+an entry is current exactly when it is the very object its agent holds as its
+entry, which the index finds in one step.
 
 Pushes are deferred: a changed agent is marked, and its entries are pushed just
 before a heap is next read. An agent that changes twice in between (it takes a
@@ -25,7 +28,8 @@ get no entries in hostile pools, which would only be set aside at every look.
 The queue is kept in order instead of being sorted per decision: aging counts
 absolute steps (a case gains a rank at every ``aging_step`` boundary it waits
 through), which makes the order between two waiting cases independent of the
-current time.
+current time. A case's place is one integer too, and a list of every place in
+order gives its position with one bisection.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import operator
+import struct
 import sys
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -71,8 +76,9 @@ STICKY_LIMIT = 100_000
 # A requirement: (language, skills, kind index (0 public, 1 private), hostile);
 # each has one pool per escalation level. Plain ints hash faster than enums.
 _Req = tuple[str | None, frozenset[str], int, bool]
-# A queued case's place: ((aged priority, deadline, created, seq), case id).
-_Place = tuple[tuple[float, float, float, int], str]
+# A queued case's place: (key, case id). The key is one int that sorts like the tuple
+# (aged priority, deadline, created, seq), each a 64-bit field (see ``_ordered``).
+_Place = tuple[int, str]
 # A held case: (agent id, kind of work, the agent's state).
 _Held = tuple[str, WorkKind, "_AgentState | None"]
 
@@ -120,6 +126,21 @@ def _speaks(languages: frozenset[str], wanted: str | None) -> bool:
         return True
     primary = wanted.split("-", 1)[0].lower()
     return wanted in languages or primary in languages
+
+
+_DOUBLE = struct.Struct("<d")
+_INT64 = struct.Struct("<q")
+_SIGN = 1 << 63
+
+
+def _ordered(value: float) -> int:
+    """An int in [0, 2**64) that sorts like ``value`` (a float, not NaN) among floats.
+
+    The bits of a float sort like the float for positive numbers and the other way
+    round for negative ones: flipping the latter and offsetting all gives the order.
+    """
+    bits: int = _INT64.unpack(_DOUBLE.pack(value))[0]
+    return (bits if bits >= 0 else -(bits & (_SIGN - 1))) + _SIGN
 
 
 def _requirement(request: RoutingRequest) -> _Req:
@@ -254,7 +275,7 @@ class _Waiting:
     seq: int
     step: int
     step_since: datetime
-    key: tuple[float, float, float, int]
+    key: int
 
 
 @attrs.define(slots=True)
@@ -425,9 +446,22 @@ class Router:
         if not state.dirty:
             state.dirty = True
             self._dirty.append(state)
-        if not self._queue:
+        if not self._queue or state.presence is not _AVAILABLE:
             return []
-        return self._dispatch(now, freed=state)
+        # Whether _dispatch has anything to try: a pool of the agent's with queued work
+        # and someone to look at (most often there is none, and no need to call it).
+        pools = state.pools if self._calm_waiting else state.hostile_pools
+        for pool in pools:
+            if pool.queue:
+                break
+        else:
+            return []
+        self._flush()
+        waking = self._waking(now)
+        for pool in pools:
+            if pool.queue and (pool.heap or pool.cooling or (waking and pool.requirement[3])):
+                return self._dispatch(now, freed=state)
+        return []
 
     def agent_load(self, agent_id: str) -> tuple[int, int]:
         """(public, private) cases the agent holds."""
@@ -458,7 +492,6 @@ class Router:
         pools = self._pools.get(requirement) or self._make_pools(requirement)
         if pools[-1].members == 0:
             return [self._unroutable(request, now)]
-        self._seq += 1
         decisions = None
         waiting = None
         pool = pools[0]
@@ -918,14 +951,16 @@ class Router:
 
     # internals: the queue --------------------------------------------------------------------
 
-    def _key(self, request: RoutingRequest, seq: int) -> tuple[float, float, float, int]:
+    def _key(self, request: RoutingRequest, seq: int) -> int:
+        """The case's place in the queue: (aged priority, deadline, created, seq) as one int."""
         created = request.created_at.timestamp()
         aged_from = created // self._aging  # the rank gained by waiting is counted from here
         deadline = request.deadline.timestamp() if request.deadline else _FAR
-        return (aged_from - request.priority.rank, deadline, created, seq)
+        aged = _ordered(aged_from - request.priority.rank)
+        return (aged << 64 | _ordered(deadline)) << 128 | _ordered(created) << 64 | seq
 
     def _waiting(self, request: RoutingRequest, now: datetime) -> _Waiting:
-        seq = self._seq
+        self._seq = seq = self._seq + 1  # the order cases were queued in
         return _Waiting(
             request=request, seq=seq, step=0, step_since=now, key=self._key(request, seq)
         )
@@ -1049,7 +1084,14 @@ class Router:
             state.private_load = before + 1
             held = state.held_private
         if now is not self._clock:
-            self._tell_time(now)
+            latest = self._latest
+            if latest is not None and now > latest and self._stamp < _STAMP_LIMIT:
+                # _tell_time, for the usual case: a new time, later than any before.
+                self._stamp = stamp = self._stamp + 1
+                self._latest = self._clock = now
+                self._clock_tail = stamp << _LOW_BITS
+            else:
+                self._tell_time(now)
         state.tail = self._clock_tail | state.low
         state.assigned_at = now
         state.assignments += 1
