@@ -4,13 +4,16 @@ Usage:
     python benchmarks/routing_bench.py [--seconds 2] [--json]
 
 Each decision is one case submitted and routed (the Assigned or Queued answer
-to ``submit``) while the team runs at steady load: every submit is paired with
-the release of the oldest assigned case, whose cost is included, and any queued
-work that release assigns is not counted. Requests are built before timing
-starts. Agents have realistic, overlapping profiles: a few skills out of eight,
-one or two languages, most certified for public replies, some for hostile
-customers. Memory per queued case is measured with tracemalloc while every agent
-is busy.
+to ``submit``) while the team runs at steady load: after each submit, the oldest
+assignments are released until the team holds as many cases as after warming
+up (about 2/3 of its capacity). The releases' cost is included; queued work a
+release assigns is not counted as a decision. The load stays the same for every
+team size: a submit that is queued (hostile cases once every certified agent
+reached the cap) releases nothing, so a small team is not drained idle. Requests
+are built before timing starts. Agents have realistic, overlapping profiles: a
+few skills out of eight, one or two languages, most certified for public
+replies, some for hostile customers. Memory per queued case is measured with
+tracemalloc while every agent is busy.
 """
 
 from __future__ import annotations
@@ -74,35 +77,35 @@ def decisions_per_second(agents: int, seconds: float, seed: int = 1) -> float:
     router = Router()
     for agent in _team(agents, rng):
         router.add_agent(agent, now=T0)
-    held: deque[tuple[str, str]] = deque()
+    held: deque[Assigned] = deque()  # assignments in the order made, oldest first
     warm = _requests(2 * agents, rng)
     for request in warm:  # fill the team to steady load first
-        for d in router.submit(request, now=T0):
-            if isinstance(d, Assigned):
-                held.append((d.agent, d.case_id))
+        held.extend(d for d in router.submit(request, now=T0) if isinstance(d, Assigned))
+    steady = len(held)
     pool = _requests(200_000, random.Random(seed + 1))
     pool = [RoutingRequest(**{**_fields(r), "case_id": f"run-{i}"}) for i, r in enumerate(pool)]
+    submit, release = router.submit, router.release
     done = 0
     now = T0
+    tick = timedelta(milliseconds=10)
     start = time.perf_counter()
     deadline = start + seconds
     while time.perf_counter() < deadline and done < len(pool):
-        for _ in range(500):
-            if done >= len(pool):
-                break
-            request = pool[done]
-            done += 1
-            now += timedelta(milliseconds=10)
-            for d in router.submit(request, now=now):
-                if isinstance(d, Assigned):
-                    held.append((d.agent, d.case_id))
-            if held:
-                agent_id, case_id = held.popleft()
-                for d in router.release(agent_id, case_id, now=now):
-                    if isinstance(d, Assigned):
-                        held.append((d.agent, d.case_id))
-            else:
-                router.withdraw(request.case_id)
+        for request in pool[done : done + 500]:
+            now += tick
+            for d in submit(request, now=now):
+                if d.__class__ is Assigned:
+                    held.append(d)
+            # Back to steady load: release the oldest work while the team holds more
+            # than it did after warming up (a release may assign a queued case).
+            for _ in range(3):
+                if len(held) <= steady:
+                    break
+                oldest = held.popleft()
+                for d in release(oldest.agent, oldest.case_id, now=now):
+                    if d.__class__ is Assigned:
+                        held.append(d)
+        done = min(done + 500, len(pool))
     elapsed = time.perf_counter() - start
     return done / elapsed
 
