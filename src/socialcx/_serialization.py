@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -111,9 +112,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(time, _structure_time)
     conv.register_unstructure_hook(timedelta, timedelta.total_seconds)
     conv.register_structure_hook(timedelta, _structure_duration)
-    conv.register_unstructure_hook_func(
-        lambda t: getattr(t, "__origin__", None) is frozenset,
-        lambda value: sorted((conv.unstructure(item) for item in value), key=str),
+    conv.register_unstructure_hook_factory(
+        lambda t: getattr(t, "__origin__", None) is frozenset, _frozenset_hook(conv)
     )
     conv.register_structure_hook_func(lambda t: t == tuple[OpeningHours, ...], _structure_hours)
     configure_tagged_union(
@@ -123,6 +123,22 @@ def _make_converter() -> cattrs.Converter:
         tag_name="type",
     )
     return conv
+
+
+def _frozenset_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any], list[Any]]]:
+    """Sets are written sorted, so the same set always gives the same JSON.
+
+    A set of strings (skills, case ids...) is sorted as it is: an incident's case
+    ids are written on every complaint that joins it, and there may be thousands.
+    """
+
+    def each(value: Any) -> list[Any]:
+        return sorted((conv.unstructure(item) for item in value), key=str)
+
+    def factory(kind: Any) -> Callable[[Any], list[Any]]:
+        return sorted if getattr(kind, "__args__", None) == (str,) else each
+
+    return factory
 
 
 def _scalar(kind: type, *accepted: type) -> Any:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import Any
+
+import pytest
 
 import socialcx as sx
 from socialcx.incidents import IncidentDetector, content_words, incident_id_for
@@ -334,3 +337,39 @@ def test_an_incident_starts_with_its_burst_not_with_the_words_ordinary_use() -> 
         detector.observe(_m(n, text, burst_start + timedelta(minutes=i)), complaint=True, now=T0)
     (incident,) = [i for i in detector.incidents if "wifi" in i.topic]
     assert incident.first_seen == T0 + burst_start
+
+
+def test_a_large_outage_is_not_reexamined_at_every_complaint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once a burst is an open incident, its complaints join it without a look at the window.
+
+    Working out a topic reads every complaint of the word's window; an outage of
+    thousands of complaints would make each new one cost more than the last.
+    """
+    rng = random.Random(8)
+    detector = IncidentDetector()
+    n = _background(detector, 24, rng)
+    looks: list[str] = []
+    topic = IncidentDetector._topic
+
+    def counted(self: IncidentDetector, state: Any, word: str) -> Any:
+        looks.append(word)
+        return topic(self, state, word)
+
+    monkeypatch.setattr(IncidentDetector, "_topic", counted)
+    places = ("Leeds", "York", "Hull", "Bath")
+    for i in range(600):
+        n += 1
+        at = timedelta(hours=24, seconds=6 * i)
+        text = f"total outage, no mobile data in {places[i % 4]} since noon #{i}"
+        detector.observe(_m(n, text, at), complaint=True, case_id=f"case-{n}", now=T0 + at)
+        if i == 299:
+            looks_at_half = len(looks)
+            assert looks, "the outage never burst"
+    incident = detector.incidents[-1]
+    assert incident.state is sx.IncidentState.OPEN
+    assert incident.mention_count >= 550
+    assert len(incident.case_ids) == incident.mention_count
+    # Place names may burst on their own, but the outage's words are not looked at again.
+    assert len(looks) - looks_at_half <= 10, looks[looks_at_half:]

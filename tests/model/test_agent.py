@@ -45,3 +45,20 @@ def test_priorities_are_ordered() -> None:
     assert sx.Priority.LOW < sx.Priority.NORMAL < sx.Priority.HIGH < sx.Priority.URGENT
     assert sorted([sx.Priority.URGENT, sx.Priority.LOW]) == [sx.Priority.LOW, sx.Priority.URGENT]
     assert max(sx.Priority) is sx.Priority.URGENT
+
+
+@pytest.mark.parametrize("bad", ["", " ", "\t\n", 3, None, b"tech"])
+def test_a_bad_name_among_many_is_named(bad: object) -> None:
+    """One empty, blank or non-string name in a large set is refused and shown."""
+    skills = {f"skill-{i}" for i in range(500)} | {bad}
+    with pytest.raises(ValidationError, match=r"Agent\.skills: .* is not a non-empty string"):
+        sx.Agent(id="a", skills=skills)  # type: ignore[arg-type]
+
+
+def test_names_may_be_str_subclasses() -> None:
+    """A subclass of str is a name like any other."""
+
+    class Tag(str):
+        pass
+
+    assert sx.Agent(id="a", skills={Tag("tv"), "billing"}).skills == {"tv", "billing"}

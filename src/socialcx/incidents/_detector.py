@@ -419,6 +419,11 @@ class IncidentDetector:
             state.words.popitem(last=False)
         fresh = []
         for _, word in sorted(bursting, reverse=True):
+            if any(word in item.words for item in state.open):
+                # Already an open incident's word: its burst is that incident going on.
+                # Working out its topic again would read the whole window (which grows
+                # with the incident) for every complaint.
+                continue
             topic = self._topic(state, word)
             if topic is None:
                 continue

@@ -131,13 +131,21 @@ def tuple_of(*types: type) -> Callable[[object, attrs.Attribute[Any], object], N
     return check
 
 
+_ONLY_STR = frozenset((str,))
+
+
 def names(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A frozenset of non-empty strings (skills, languages, certifications)."""
     if not isinstance(value, frozenset):
         fail(inst, attribute.name, f"expected a set of strings, got {type(value).__name__}")
-    for item in value:
-        if not isinstance(item, str) or not item.strip():
-            fail(inst, attribute.name, f"{item!r} is not a non-empty string")
+    # The usual case checked without a Python-level loop: sets can be large (an
+    # incident's case ids), and are checked again whenever their owner changes.
+    if value and (
+        not _ONLY_STR.issuperset(map(type, value)) or "" in value or any(map(str.isspace, value))
+    ):
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                fail(inst, attribute.name, f"{item!r} is not a non-empty string")
 
 
 def to_frozenset(value: Iterable[str] | str) -> frozenset[str]:
