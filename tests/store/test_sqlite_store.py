@@ -8,10 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from socialcx import to_json
 from socialcx.errors import StoreError
-from socialcx.model import MentionKey
+from socialcx.model import Incident, MentionKey
 from socialcx.store import SCHEMA_VERSION, SQLiteStore
-from socialcx.testing.store_contract import CHANNEL, StoreContract, sample_case, sample_mention
+from socialcx.store._sql import MIGRATIONS, iso
+from socialcx.testing.store_contract import (
+    CHANNEL,
+    T0,
+    StoreContract,
+    sample_case,
+    sample_mention,
+)
 
 
 class TestSQLiteStore(StoreContract):
@@ -42,6 +50,42 @@ def test_the_file_is_in_wal_mode_with_the_schema_version(tmp_path: Path) -> None
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.close()
+
+
+def test_a_version_1_file_is_upgraded_and_keeps_its_incidents_cases(tmp_path: Path) -> None:
+    """Version 1 kept an incident's case ids in its JSON; they are read, then moved."""
+    path = tmp_path / "cases.db"
+    db = sqlite3.connect(path)
+    for statement in MIGRATIONS[0]:
+        db.execute(statement.format(serial="INTEGER", blob="BLOB"))
+    incident = Incident(
+        id="inc-1",
+        channel=CHANNEL,
+        topic=("wifi",),
+        first_seen=T0,
+        last_seen=T0,
+        case_ids={"case-1", "case-2"},
+    )
+    db.execute(
+        "INSERT INTO incidents (id, first_seen, data) VALUES (?, ?, ?)",
+        (incident.id, iso(incident.first_seen), to_json(incident)),
+    )
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    store = SQLiteStore(path)
+    assert store.incidents() == [incident]
+    grown = incident.record(MentionKey(platform="x", native_id="m3"), at=T0, case_id="case-3")
+    store.save_incident(grown)
+    store.close()
+    again = SQLiteStore(path)
+    assert again.incidents() == [grown]
+    again.close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    rows = db.execute("SELECT case_id FROM incident_cases ORDER BY case_id").fetchall()
+    assert rows == [("case-1",), ("case-2",), ("case-3",)]
     db.close()
 
 

@@ -155,18 +155,34 @@ class PostgresStore(SQLStore):
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         if self._conn is not None:
-            with self._conn.transaction():  # a savepoint: a failing inner block undoes itself
-                yield
+            try:
+                with self._conn.transaction():  # a savepoint: a failing inner block undoes itself
+                    yield
+            except BaseException:
+                self._forget_written()
+                raise
             return
         with self._pool.connection() as conn:
             self._local.conn = conn
             try:
                 with conn.transaction():
                     yield
-            except self._psycopg.Error as exc:
-                raise StoreError(f"PostgreSQL: {type(exc).__name__}: {exc}") from exc
+            except BaseException as exc:
+                self._forget_written()
+                if isinstance(exc, self._psycopg.Error):
+                    raise StoreError(f"PostgreSQL: {type(exc).__name__}: {exc}") from exc
+                raise
             finally:
                 self._local.conn = None
+
+    def _case_ids_cache(self) -> dict[str, frozenset[str]]:
+        cache: dict[str, frozenset[str]] | None = getattr(self._local, "incident_cases", None)
+        if cache is None:
+            cache = self._local.incident_cases = {}
+        return cache
+
+    def _forget_written(self) -> None:
+        self._case_ids_cache().clear()
 
     def close(self) -> None:
         for conn in self._leases.values():

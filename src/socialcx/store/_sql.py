@@ -13,6 +13,8 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import attrs
+
 from socialcx._serialization import event_from_json, from_json, to_json
 from socialcx.errors import ConcurrentUpdate, SerializationError, SocialCXError, StoreError
 from socialcx.model import (
@@ -61,8 +63,17 @@ SCHEMA_V1 = (
     "CREATE INDEX IF NOT EXISTS reservations_agent ON reservations (agent_id, kind)",
 )
 
+#: Version 2: an incident's cases are rows of their own, so that a complaint joining a
+#: large incident writes one row instead of the whole list. Incidents written by
+#: version 1 keep their case ids in ``data``; the first save moves them here.
+SCHEMA_V2 = (
+    """CREATE TABLE IF NOT EXISTS incident_cases (
+        incident_id TEXT NOT NULL, case_id TEXT NOT NULL,
+        PRIMARY KEY (incident_id, case_id))""",
+)
+
 #: One entry per schema version: the statements that bring the previous version to it.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1,)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, SCHEMA_V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -83,6 +94,7 @@ class SQLStore(abc.ABC):
 
     _placeholder = "?"
     _order = "seq"
+    _incident_cases: dict[str, frozenset[str]]
 
     # the dialect --------------------------------------------------------------------------
 
@@ -235,17 +247,66 @@ class SQLStore(abc.ABC):
     # incidents and agents -----------------------------------------------------------------
 
     def save_incident(self, incident: Incident) -> None:
-        with self._single():
+        ids = incident.case_ids
+        cache = self._case_ids_cache()
+        known = cache.get(incident.id)
+        header = attrs.evolve(incident, case_ids=frozenset()) if ids else incident
+        with self.transaction() if ids or known is None else self._single():
+            if known is None:
+                known = self._stored_case_ids(incident.id)
             self._run(
                 "INSERT INTO incidents (id, first_seen, data) VALUES (?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET first_seen = excluded.first_seen, "
                 "data = excluded.data",
-                (incident.id, iso(incident.first_seen), to_json(incident)),
+                (incident.id, iso(incident.first_seen), to_json(header)),
             )
+            gone = known - ids
+            if gone:
+                self._run_many(
+                    "DELETE FROM incident_cases WHERE incident_id = ? AND case_id = ?",
+                    [(incident.id, case_id) for case_id in sorted(gone)],
+                )
+            new = ids - known
+            if new:
+                self._run_many(
+                    "INSERT INTO incident_cases (incident_id, case_id) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    [(incident.id, case_id) for case_id in sorted(new)],
+                )
+        cache[incident.id] = ids
+
+    def _stored_case_ids(self, incident_id: str) -> frozenset[str]:
+        """The case ids in an incident's rows (those a version 1 row holds in its JSON are
+        not: the save that overwrites the JSON writes them as rows)."""
+        rows = self._run(
+            "SELECT case_id FROM incident_cases WHERE incident_id = ?", (incident_id,)
+        ).fetchall()
+        return frozenset(case_id for (case_id,) in rows)
+
+    def _case_ids_cache(self) -> dict[str, frozenset[str]]:
+        """The case ids this connection last wrote per incident, so a save writes only the
+        difference. Forgotten whenever a transaction or savepoint is undone."""
+        return self._incident_cases
+
+    def _forget_written(self) -> None:
+        """A transaction or savepoint was undone: what was written may not be there."""
+        self._incident_cases.clear()
 
     def incidents(self) -> list[Incident]:
         rows = self._run("SELECT id, data FROM incidents ORDER BY first_seen, id").fetchall()
-        return [self._load(Incident, data, f"incident {i!r}") for i, data in rows]
+        members: dict[str, set[str]] = {}
+        for incident_id, case_id in self._run(
+            "SELECT incident_id, case_id FROM incident_cases"
+        ).fetchall():
+            members.setdefault(incident_id, set()).add(case_id)
+        out = []
+        for incident_id, data in rows:
+            incident = self._load(Incident, data, f"incident {incident_id!r}")
+            extra = members.get(incident_id)
+            if extra:
+                incident = attrs.evolve(incident, case_ids=incident.case_ids | extra)
+            out.append(incident)
+        return out
 
     def save_agent(self, agent: Agent) -> None:
         with self.transaction():

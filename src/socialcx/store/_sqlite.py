@@ -40,6 +40,7 @@ class SQLiteStore(SQLStore):
             raise StoreError(f"SQLiteStore.synchronous: unknown mode {synchronous!r}")
         self.path = str(path)
         self._depth = 0
+        self._incident_cases: dict[str, frozenset[str]] = {}
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA busy_timeout = 10000")
@@ -106,6 +107,7 @@ class SQLiteStore(SQLStore):
             try:
                 yield
             except BaseException:
+                self._forget_written()
                 self._db.execute(f"ROLLBACK TO {name}")
                 self._db.execute(f"RELEASE {name}")
                 raise
@@ -123,12 +125,14 @@ class SQLiteStore(SQLStore):
             yield
         except BaseException:
             self._depth = 0
+            self._forget_written()
             self._db.execute("ROLLBACK")
             raise
         self._depth = 0
         try:
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
+            self._forget_written()
             raise StoreError(f"{self.path}: {exc}") from exc
 
     def close(self) -> None:

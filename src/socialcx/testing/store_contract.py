@@ -183,6 +183,53 @@ class StoreContract:
         store.save_incident(bigger)
         assert store.incidents() == [bigger]
 
+    def test_an_incident_keeps_exactly_the_cases_last_saved(self, store: Store) -> None:
+        incident = Incident(
+            id="inc-1", channel=CHANNEL, topic=("wifi",), first_seen=T0, last_seen=T0
+        )
+        for n in range(1, 41):  # a complaint joins at a time, as during an outage
+            incident = incident.record(
+                MentionKey(platform="x", native_id=f"m{n}"), at=T0, case_id=f"case-{n}"
+            )
+            store.save_incident(incident)
+        assert store.incidents() == [incident]
+        assert len(store.incidents()[0].case_ids) == 40
+        fewer = attrs.evolve(incident, case_ids={"case-3", "case-99"})
+        store.save_incident(fewer)  # a save replaces the set, cases included
+        assert store.incidents()[0].case_ids == {"case-3", "case-99"}
+
+    def test_an_undone_incident_save_leaves_the_cases_before_it(self, store: Store) -> None:
+        class Boom(Exception):
+            pass
+
+        incident = Incident(
+            id="inc-1",
+            channel=CHANNEL,
+            topic=("wifi",),
+            first_seen=T0,
+            last_seen=T0,
+            case_ids={"case-1"},
+        )
+
+        def save_then_fail(version: Incident) -> None:
+            with store.transaction():
+                store.save_incident(version)
+                raise Boom
+
+        store.save_incident(incident)
+        grown = attrs.evolve(incident, case_ids={"case-1", "case-2"})
+        with pytest.raises(Boom):
+            save_then_fail(grown)
+        assert store.incidents()[0].case_ids == {"case-1"}
+        store.save_incident(grown)  # saved again after the failure: really stored now
+        assert store.incidents() == [grown]
+        third = attrs.evolve(grown, case_ids={"case-1", "case-2", "case-3"})
+        with store.transaction():
+            with pytest.raises(Boom):
+                save_then_fail(third)  # an inner block, undone alone
+            store.save_incident(third)
+        assert store.incidents() == [third]
+
     def test_agents_insert_and_replace(self, store: Store) -> None:
         store.save_agent(Agent(id="ben"))
         store.save_agent(Agent(id="ana", skills={"billing"}))
