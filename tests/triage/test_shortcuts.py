@@ -85,6 +85,15 @@ class TestPieces:
             assert len(care._seen) <= 3
             assert len(care._pieces) <= 3
 
+    @given(st.text(max_size=6), st.sampled_from(sorted(_care._MARKS)))
+    def test_a_word_and_a_mark_split_as_the_tokenizer_splits(self, word: str, mark: str) -> None:
+        """The short way through a piece such as "delayed." gives what the tokenizer gives."""
+        piece = word.lower().replace(" ", "") + mark
+        if piece.startswith(("http://", "https://", "www.")):
+            return  # a link is one token, whatever the tokenizer says
+        tokens, starts, _, _ = CareClassifier(extra_valence={"zzqx": 1.0})._piece(piece)
+        assert (list(tokens), list(starts)) == tokenize(piece)
+
     def test_links_and_long_words_are_not_remembered(self) -> None:
         care = CareClassifier(extra_valence={"zzqx": 1.0})
         care.classify("see http://t.co/abc123, and www.example.com/x " + "a" * 60)
