@@ -139,3 +139,29 @@ def test_every_state_is_reachable_and_every_state_but_closed_has_a_way_out() -> 
     for state in CaseState:
         exits = {dst for (src, _), dst in TRANSITIONS.items() if src is state and dst is not src}
         assert bool(exits) == (state is not CaseState.CLOSED), state
+
+
+def test_a_long_conversation_attaches_each_message_once_at_a_steady_cost(
+    case: sx.Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repeated message is not attached twice, however long the case; and attaching
+    does not compare the new message with every earlier one (that was quadratic)."""
+    comparisons = 0
+    equal = sx.MentionKey.__eq__
+
+    def counted(self: sx.MentionKey, other: object) -> bool:
+        nonlocal comparisons
+        comparisons += 1
+        return equal(self, other)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(sx.MentionKey, "__eq__", counted)
+    keys = [sx.MentionKey(platform="x", native_id=f"r{n}") for n in range(2000)]
+    for n, key in enumerate(keys):
+        case = case.attach(key, visibility="public", at=T0 + timedelta(seconds=n))
+    assert len(case.mentions) == 2001
+    assert comparisons < 20 * 2000
+    again = case.attach(keys[5], visibility="public", at=T0 + timedelta(hours=1))
+    early = case.attach(case.mentions[0], visibility="public", at=T0 + timedelta(hours=1))
+    assert again.mentions == case.mentions == early.mentions
+    assert len(again.events) == len(case.events) + 1  # the message is still an event
+    assert sx.Case.replay(again.events) == again

@@ -390,6 +390,11 @@ class Case:
         default=None, validator=c.optional_aware_datetime
     )
     has_private: bool = attrs.field(default=False, validator=c.is_bool)
+    # The mentions as a set, once a case has many (None until then): attaching one
+    # checks it is new, and a scan of a long conversation made that quadratic.
+    _mention_set: frozenset[MentionKey] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         if not self.events or not isinstance(self.events[0], CaseOpened):
@@ -473,8 +478,18 @@ class Case:
             values[_F_LABELS] = event.labels
             values[_F_LANGUAGE] = event.language
         elif isinstance(event, MentionAttached):
-            if event.mention not in self.mentions:
-                values[_F_MENTIONS] = (*self.mentions, event.mention)
+            mentions = self.mentions
+            if len(mentions) < _SCAN_LIMIT:
+                if event.mention not in mentions:
+                    values[_F_MENTIONS] = (*mentions, event.mention)
+            else:
+                known = self._mention_set
+                if known is None:
+                    known = frozenset(mentions)
+                if event.mention not in known:
+                    values[_F_MENTIONS] = (*mentions, event.mention)
+                    known = known | {event.mention}
+                values[_F_MENTION_SET] = known
             values[_F_LAST_CUSTOMER] = event.at
             values[_F_PRIVATE] = self.has_private or event.visibility is Visibility.PRIVATE
         elif isinstance(event, Assigned):
@@ -602,6 +617,7 @@ _SETTERS = tuple(getattr(Case, name).__set__ for name in _CASE_FIELDS)
     _F_FIRST_RESPONSE,
     _F_DEADLINES,
     _F_INCIDENT,
+    _F_MENTION_SET,
 ) = (
     _CASE_FIELDS.index(name)
     for name in (
@@ -617,8 +633,11 @@ _SETTERS = tuple(getattr(Case, name).__set__ for name in _CASE_FIELDS)
         "first_response_at",
         "deadlines",
         "incident_id",
+        "_mention_set",
     )
 )
+# Up to this many mentions, a case looks a new one up by scanning them.
+_SCAN_LIMIT = 16
 # A new case's fields that its first event does not set.
 _OPENED_DEFAULTS: tuple[tuple[str, object], ...] = (
     ("assignee", None),
@@ -627,4 +646,5 @@ _OPENED_DEFAULTS: tuple[tuple[str, object], ...] = (
     ("language", None),
     ("deadlines", ServiceDeadlines()),
     ("first_response_at", None),
+    ("_mention_set", None),
 )
