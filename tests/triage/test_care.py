@@ -503,6 +503,31 @@ class TestModeration:
         """ "what the hell" is frustration, not abuse of an agent."""
         assert not _assess("what the hell is going on").hostile
 
+    @pytest.mark.parametrize(
+        "text", ["you b!tch", "sh!t service", "f!ck you", "what a p*ssy", "a%%hole"]
+    )
+    def test_profanity_masked_with_any_mask_character_is_hostile(self, text: str) -> None:
+        """ "!" and "%" mask letters as "*" and "$" do."""
+        assert _assess(text).hostile
+        assert _assess(text).cues_for(Signal.HOSTILITY)[0].name == "profanity"
+
+    @pytest.mark.parametrize(
+        "text",
+        ["sh! the baby is asleep", "push! push!", "wow!!! 50% off", "my bags always get lost"],
+    )
+    def test_exclamations_and_ordinary_words_are_not_masked_profanity(self, text: str) -> None:
+        assert not _assess(text).hostile
+
+    @pytest.mark.parametrize(
+        "text", ["shut the hell up", "what is wrong with you", "wtf is wrong with u", "ur a tool"]
+    )
+    def test_dismissive_abuse_is_hostile(self, text: str) -> None:
+        assert _assess(text).hostile
+
+    def test_a_tool_that_works_is_not_an_insult(self) -> None:
+        assert not _assess("what a tool this app is, love it").hostile
+        assert not _assess("what is wrong with my order?").hostile
+
 
 class TestLinks:
     def test_a_link_hides_nothing_after_a_line_break(self) -> None:

@@ -1519,7 +1519,7 @@ class _Reading:
             else:
                 self.add_valence(1.5)
                 self.token_cue("praise_hashtag", _S_SENTIMENT, i, 1.5)
-        if "*" in norm or "$" in norm:
+        if "*" in norm or "$" in norm or "!" in norm or "%" in norm:  # the mask characters
             for match in _MASKED.finditer(norm):
                 self.hostility += 2.2
                 self.cue("profanity", _S_HOSTILITY, match.start(), match.end(), 2.2)

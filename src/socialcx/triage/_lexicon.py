@@ -422,7 +422,7 @@ THREAT_PHRASES: tuple[str, ...] = (
 
 #: Harassment: abuse that is not a threat of harm.
 HARASSMENT_PHRASES: tuple[str, ...] = (
-    r"shut (?:up|the fuck up|your mouth|ur mouth)",
+    r"shut (?:up|the fuck up|the hell up|the f up|tf up|your mouth|ur mouth)",
     r"(?:you'?ll|you will|youll) (?:pay for|regret|be sorry)",
     r"go to hell",
     r"go fuck (?:yourself|urself|yourselves)",
@@ -441,6 +441,8 @@ HARASSMENT_PHRASES: tuple[str, ...] = (
     r"up yours",
     r"drop dead",
     r"bite me",
+    r"(?:what'?s|what is|wtf is) wrong with (?:you|u|ya|y'?all)",
+    r"(?:you'?re|you are|ur|such) a tool",
 )
 
 #: Requests: the customer asks the brand to do something.
@@ -717,8 +719,9 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
 
 #: Masked profanity ("f*ck", "sh!t", "a**hole"), looked for only where a mask character is.
 MASKED_PROFANITY = (
-    r"(?<![\w*])(?:f[*$%!]{1,3}c?k|fu[*$%!]{1,2}k|f\*+|sh[*$%!]{1,3}t?|b[*$%!]{1,3}tch|"
-    r"a[*$%!]{1,3}s?hole|c[*$%!]{1,3}nt|d[*$%!]{1,3}ck)(?:ing|in|ed|er|s)?(?![\w*])"
+    r"(?<![\w*])(?:f[*$%!]{1,3}c?k|fu[*$%!]{1,2}k|f\*+|sh[*$%]{1,3}t?|sh!{1,3}t|b[*$%!]{1,3}tch|"
+    r"a[*$%!]{1,3}s?hole|c[*$%!]{1,3}nt|d[*$%!]{1,3}ck|p[*$%!]{1,3}ssy|wh[*$%!]{1,2}re|"
+    r"n[*$%!]{1,3}gg(?:a|er))(?:ing|in|ed|er|s)?(?![\w*])"
 )
 
 #: Emoticons and their valence.
