@@ -117,8 +117,9 @@ def json_floor(mentions: list[Mention]) -> float:
     return len(payloads) / (time.perf_counter() - start)
 
 
-def team(desk: Desk) -> None:
-    for n in range(50):
+def team(desk: Desk, *, now: datetime = T0, size: int = 50) -> None:
+    """Agents who take anything: the benchmark measures the pipeline, not a shortage."""
+    for n in range(size):
         desk.agents.add(
             Agent(
                 id=f"agent-{n}",
@@ -126,7 +127,7 @@ def team(desk: Desk) -> None:
                 certifications={"social", "hostile"},
                 capacity=Capacity(public=10_000, private=10_000),
             ),
-            now=T0,
+            now=now,
         )
 
 

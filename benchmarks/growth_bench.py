@@ -27,8 +27,10 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from desk_bench import team  # the same team (run as benchmarks/growth_bench.py)
+
 from socialcx.desk import Desk
-from socialcx.model import Agent, Author, Capacity, ChannelRef, Mention, Visibility
+from socialcx.model import Author, ChannelRef, Mention, Visibility
 from socialcx.store import MemoryStore, SQLiteStore, Store
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -88,16 +90,7 @@ def thread(count: int) -> Iterator[Mention]:
 def quarters(store: Store, mentions: list[Mention], timed: int) -> list[float]:
     """Mentions per second over each quarter of the last ``timed`` mentions."""
     desk = Desk(store=store)
-    for n in range(20):
-        desk.agents.add(
-            Agent(
-                id=f"agent-{n}",
-                languages={"en"},
-                certifications={"social", "hostile"},
-                capacity=Capacity(public=100_000, private=100_000),
-            ),
-            now=T0 - timedelta(days=1),
-        )
+    team(desk, now=T0 - timedelta(days=1))
     untimed = len(mentions) - timed
     for m in mentions[:untimed]:
         desk.ingest(m, now=m.created_at)

@@ -10,7 +10,7 @@ import pytest
 
 from socialcx import to_json
 from socialcx.errors import StoreError
-from socialcx.model import Incident, MentionKey
+from socialcx.model import MentionKey
 from socialcx.store import SCHEMA_VERSION, SQLiteStore
 from socialcx.store._sql import MIGRATIONS, iso
 from socialcx.testing.store_contract import (
@@ -18,6 +18,7 @@ from socialcx.testing.store_contract import (
     T0,
     StoreContract,
     sample_case,
+    sample_incident,
     sample_mention,
 )
 
@@ -59,14 +60,7 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_incidents_cases(tmp_path: Pa
     db = sqlite3.connect(path)
     for statement in MIGRATIONS[0]:
         db.execute(statement.format(serial="INTEGER", blob="BLOB"))
-    incident = Incident(
-        id="inc-1",
-        channel=CHANNEL,
-        topic=("wifi",),
-        first_seen=T0,
-        last_seen=T0,
-        case_ids={"case-1", "case-2"},
-    )
+    incident = sample_incident(case_ids={"case-1", "case-2"})
     db.execute(
         "INSERT INTO incidents (id, first_seen, data) VALUES (?, ?, ?)",
         (incident.id, iso(incident.first_seen), to_json(incident)),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import attrs
 import pytest
@@ -44,7 +45,7 @@ from socialcx.model import (
 from socialcx.store import Store
 from socialcx.testing import strategies as sxst
 
-__all__ = ["StoreContract", "sample_case", "sample_mention"]
+__all__ = ["StoreContract", "sample_case", "sample_incident", "sample_mention"]
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CHANNEL = ChannelRef(platform="x", account="acme")
@@ -65,6 +66,12 @@ def sample_mention(
         visibility=Visibility.PUBLIC,
         raw={"id": native_id, "text": text, "nested": {"list": [1, 2, 3]}},
     )
+
+
+def sample_incident(**changes: Any) -> Incident:
+    """An open incident about "wifi" on the contract's channel, with ``changes``."""
+    incident = Incident(id="inc-1", channel=CHANNEL, topic=("wifi",), first_seen=T0, last_seen=T0)
+    return attrs.evolve(incident, **changes)
 
 
 def sample_case(case_id: str = "case-1", native_id: str = "m1") -> Case:
@@ -184,9 +191,7 @@ class StoreContract:
         assert store.incidents() == [bigger]
 
     def test_an_incident_keeps_exactly_the_cases_last_saved(self, store: Store) -> None:
-        incident = Incident(
-            id="inc-1", channel=CHANNEL, topic=("wifi",), first_seen=T0, last_seen=T0
-        )
+        incident = sample_incident()
         for n in range(1, 41):  # a complaint joins at a time, as during an outage
             incident = incident.record(
                 MentionKey(platform="x", native_id=f"m{n}"), at=T0, case_id=f"case-{n}"
@@ -202,14 +207,7 @@ class StoreContract:
         class Boom(Exception):
             pass
 
-        incident = Incident(
-            id="inc-1",
-            channel=CHANNEL,
-            topic=("wifi",),
-            first_seen=T0,
-            last_seen=T0,
-            case_ids={"case-1"},
-        )
+        incident = sample_incident(case_ids={"case-1"})
 
         def save_then_fail(version: Incident) -> None:
             with store.transaction():
