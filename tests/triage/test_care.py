@@ -524,6 +524,25 @@ class TestModeration:
     def test_dismissive_abuse_is_hostile(self, text: str) -> None:
         assert _assess(text).hostile
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "go back to your country",
+            "you people are animals",
+            "these people are subhuman",
+            "nobody likes you",
+        ],
+    )
+    def test_xenophobia_dehumanizing_and_bullying_are_hostile(self, text: str) -> None:
+        assert _assess(text).hostile
+
+    @pytest.mark.parametrize(
+        "text",
+        ["we saw animals at the zoo", "nobody likes waiting on hold", "no one wants you to wait"],
+    )
+    def test_the_same_words_in_ordinary_sentences_are_not(self, text: str) -> None:
+        assert not _assess(text).hostile
+
     def test_a_tool_that_works_is_not_an_insult(self) -> None:
         assert not _assess("what a tool this app is, love it").hostile
         assert not _assess("what is wrong with my order?").hostile

@@ -443,6 +443,9 @@ HARASSMENT_PHRASES: tuple[str, ...] = (
     r"bite me",
     r"(?:what'?s|what is|wtf is) wrong with (?:you|u|ya|y'?all)",
     r"(?:you'?re|you are|ur|such) a tool",
+    r"go back to (?:your|ur) (?:own )?(?:country|homeland)",
+    r"(?:you|they|you people|these people|those people) are (?:just |such )?animals",
+    r"(?:nobody|no one|no-one) (?:likes|loves) (?:you|u)",
 )
 
 #: Requests: the customer asks the brand to do something.
@@ -703,7 +706,7 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
         predator predators pedo pedos fatass whiny crybaby crybabies hater haters
         delusional deranged unhinged senile retardation commie commies leftard
         leftards trumptard trumptards rethuglican rethuglicans magat magats
-        dirtbag scumbucket lowlifes
+        dirtbag scumbucket lowlifes subhuman subhumans
         beasts porn porno horny boobs tits titties sucker suckers nazi nazis
         bootlicker bootlickers simp simps incel incels fatso
         fascist fascists snowflake snowflakes sheeple muppet numpty git tf
