@@ -136,9 +136,20 @@ class PostgresStore(SQLStore):
     def _conn(self) -> Any:
         return getattr(self._local, "conn", None)
 
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """PostgreSQL's errors as the store's."""
+        try:
+            yield
+        except (self._psycopg.errors.DeadlockDetected, self._psycopg.errors.SerializationFailure):
+            # Another worker's transaction won: the caller reads again and retries.
+            raise ConcurrentUpdate("PostgreSQL: conflicting transaction", key="") from None
+        except self._psycopg.Error as exc:
+            raise StoreError(f"PostgreSQL: {type(exc).__name__}: {exc}") from exc
+
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         conn = self._conn
-        try:
+        with self._errors():
             if conn is not None:
                 return conn.execute(sql, params)
             with self._pool.connection() as fresh:
@@ -146,11 +157,20 @@ class PostgresStore(SQLStore):
                 # Materialize results before the connection goes back to the pool.
                 rows = cur.fetchall() if cur.description is not None else []
                 return _Result(rows, cur.rowcount)
-        except (self._psycopg.errors.DeadlockDetected, self._psycopg.errors.SerializationFailure):
-            # Another worker's transaction won: the caller reads again and retries.
-            raise ConcurrentUpdate("PostgreSQL: conflicting transaction", key="") from None
-        except self._psycopg.Error as exc:
-            raise StoreError(f"PostgreSQL: {type(exc).__name__}: {exc}") from exc
+
+    def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """All rows in one go (psycopg pipelines them): one round trip, not one per row."""
+        if not rows:
+            return
+        sql = self._q(sql)
+        conn = self._conn
+        with self._errors():
+            if conn is not None:
+                with conn.cursor() as cur:
+                    cur.executemany(sql, rows)
+                return
+            with self._pool.connection() as fresh, fresh.cursor() as cur:
+                cur.executemany(sql, rows)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
