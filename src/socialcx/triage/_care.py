@@ -365,6 +365,9 @@ _CAPS_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z']{2,}\b")
 _CAPS_RUN = re.compile(r"[^\W\d_a-z]{2}")
 _CASE_TABLE = bytes(0x55 if 65 <= b <= 90 or b == 39 else 0x2E for b in range(256))
 _MASKED = re.compile(lx.MASKED_PROFANITY)
+# "!" or "%" followed by a letter ("sh!t", "a%%hole"): the only way they mask one.
+# (An exclamation ends a word; looking for this first spares most texts the pattern.)
+_MASK_MARK = re.compile(r"[!%]+[a-z]")
 _DIGITS = frozenset("0123456789")
 
 _SARCASM_OPENERS = frozenset(
@@ -1519,7 +1522,11 @@ class _Reading:
             else:
                 self.add_valence(1.5)
                 self.token_cue("praise_hashtag", _S_SENTIMENT, i, 1.5)
-        if "*" in norm or "$" in norm or "!" in norm or "%" in norm:  # the mask characters
+        if (
+            "*" in norm
+            or "$" in norm
+            or (("!" in norm or "%" in norm) and _MASK_MARK.search(norm) is not None)
+        ):
             for match in _MASKED.finditer(norm):
                 self.hostility += 2.2
                 self.cue("profanity", _S_HOSTILITY, match.start(), match.end(), 2.2)
