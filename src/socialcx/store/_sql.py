@@ -251,7 +251,9 @@ class SQLStore(abc.ABC):
         cache = self._case_ids_cache()
         known = cache.get(incident.id)
         header = attrs.evolve(incident, case_ids=frozenset()) if ids else incident
-        with self.transaction() if ids or known is None else self._single():
+        # One statement (a savepoint only where the database needs one) when no case row
+        # can change; otherwise the row and its cases are written together.
+        with self._single() if known is not None and not ids and not known else self.transaction():
             if known is None:
                 known = self._stored_case_ids(incident.id)
             self._run(
