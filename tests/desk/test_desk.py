@@ -204,6 +204,78 @@ def test_service_level_breach_is_announced_once(store: Store) -> None:
     assert desk.tick(now=T0 + timedelta(minutes=40)) == []
 
 
+def _answer(desk: Desk, case_id: str, message_id: str, minute: float) -> None:
+    """An agent's reply to the case, sent at ``minute``."""
+    message = OutboundMessage(
+        id=message_id, case_id=case_id, channel=CHANNEL, visibility=Visibility.PUBLIC,
+        text=f"So sorry about your bag, Dana ({message_id})", created_at=T0, in_reply_to="m1",
+        agent="ana", state=MessageState.APPROVED,
+    )  # fmt: skip
+    desk.store.enqueue(message)
+    sent = T0 + timedelta(minutes=minute)
+    desk.record_sent(message_id, native_id=f"n-{message_id}", url=None, now=sent)
+
+
+def test_a_customer_who_writes_again_after_an_answer_starts_the_next_response_clock(
+    store: Store,
+) -> None:
+    """After the first answer, a follow-up waits at most ``next_response``; an answer in
+    time stops the clock, a late one is announced once, and a reply with nothing to
+    answer (a thank-you) starts no clock."""
+    policy = Policy.from_dict(
+        {
+            "service_levels": [
+                {"priority": "normal", "first_response": "30m", "next_response": "20m"}
+            ]
+        }
+    )
+    desk = Desk(policy=policy, store=store)
+    desk.agents.add(agent("ana"), now=T0)
+    case = desk.ingest(mention("m1"), now=T0).case
+    assert case is not None
+    _answer(desk, case.id, "r1", minute=5)  # first response, in time
+    assert desk.case(case.id).deadlines.next_response is None
+    follow_up = "@acme still no news about my bag, this is ridiculous"
+    desk.ingest(mention("m2", follow_up, minute=10, reply_to="n-r1"), now=T0)
+    due = T0 + timedelta(minutes=30)
+    assert desk.case(case.id).deadlines.next_response == due
+    desk.ingest(mention("m3", follow_up + "!!", minute=15, reply_to="n-r1"), now=T0)
+    assert desk.case(case.id).deadlines.next_response == due  # the oldest message's clock
+    assert desk.tick(now=T0 + timedelta(minutes=29)) == []
+    late = desk.tick(now=T0 + timedelta(minutes=31))
+    assert [(n.kind, n.case_id, n.detail) for n in late] == [
+        (NoticeKind.SLA_BREACHED, case.id, "next response due 09:30")
+    ]
+    assert desk.tick(now=T0 + timedelta(minutes=45)) == []
+    _answer(desk, case.id, "r2", minute=46)
+    assert desk.case(case.id).deadlines.next_response is None
+    desk.ingest(mention("m4", "@acme thanks!", minute=50, reply_to="n-r2"), now=T0)
+    assert desk.case(case.id).deadlines.next_response is None  # nothing to answer
+    desk.ingest(mention("m5", follow_up, minute=60, reply_to="n-r2"), now=T0)
+    _answer(desk, case.id, "r3", minute=70)  # answered in time: no notice
+    assert desk.tick(now=T0 + timedelta(hours=3)) == []
+
+
+def test_a_pending_next_response_clock_survives_a_restart(tmp_path: Path) -> None:
+    policy = Policy.from_dict(
+        {"service_levels": [{"priority": "normal", "first_response": "1h", "next_response": "20m"}]}
+    )
+    path = tmp_path / "cases.db"
+    desk = Desk(policy=policy, store=SQLiteStore(path))
+    desk.agents.add(agent("ana"), now=T0)
+    case = desk.ingest(mention("m1"), now=T0).case
+    assert case is not None
+    _answer(desk, case.id, "r1", minute=5)
+    desk.ingest(mention("m2", "@acme still nothing, awful", minute=10, reply_to="n-r1"), now=T0)
+    desk.store.close()
+    again = Desk(policy=policy, store=SQLiteStore(path))
+    late = again.tick(now=T0 + timedelta(minutes=31))
+    assert [(n.kind, n.detail) for n in late] == [
+        (NoticeKind.SLA_BREACHED, "next response due 09:30")
+    ]
+    again.store.close()
+
+
 def test_a_burst_of_one_complaint_becomes_an_incident_and_links_cases(store: Store) -> None:
     detector = IncidentDetector(warmup=timedelta(minutes=30), min_count=5)
     desk = Desk(store=store, incidents=detector)

@@ -200,7 +200,8 @@ class Desk:
     _subscribers: list[Subscriber] = attrs.field(init=False, factory=list)
     _after_commit: list[Subscriber] = attrs.field(init=False, factory=list)
     _cache: OrderedDict[str, Case] = attrs.field(init=False, factory=OrderedDict)
-    _deadlines: list[tuple[datetime, str]] = attrs.field(init=False, factory=list)
+    # Service-level clocks: (due, case id, which), ``which`` being _FIRST or _NEXT.
+    _deadlines: list[tuple[datetime, str, int]] = attrs.field(init=False, factory=list)
     _breached: set[str] = attrs.field(init=False, factory=set)
     _retry: set[str] = attrs.field(init=False, factory=set)
     _pending: dict[str, int] = attrs.field(init=False, factory=dict)
@@ -274,7 +275,9 @@ class Desk:
             for key in case.mentions[1:]:
                 self.threader.record_reply(key.platform, key.native_id, case.id)
             if case.deadlines.first_response and case.first_response_at is None:
-                heapq.heappush(self._deadlines, (case.deadlines.first_response, case.id))
+                heapq.heappush(self._deadlines, (case.deadlines.first_response, case.id, _FIRST))
+            elif case.deadlines.next_response and case.first_response_at is not None:
+                heapq.heappush(self._deadlines, (case.deadlines.next_response, case.id, _NEXT))
             request = RoutingRequest.for_case(case, skills=self._skills_of(case))
             if case.assignee is not None and self.router.agent(case.assignee) is not None:
                 self.router.restore(request, case.assignee, now=case.updated_at)
@@ -385,7 +388,7 @@ class Desk:
             if deadlines != case.deadlines:
                 case = case.set_deadlines(deadlines, at=now)
             if deadlines.first_response is not None:
-                heapq.heappush(self._deadlines, (deadlines.first_response, case.id))
+                heapq.heappush(self._deadlines, (deadlines.first_response, case.id, _FIRST))
             opened = True
         else:
             stored = len(case.events)
@@ -402,6 +405,23 @@ class Desk:
                 case = case.set_priority(priority, at=now, reason="a later message is more urgent")
                 decisions += self.router.reprioritize(case.id, priority, now=now)
             opened = not was_open  # a resolved case came back
+            if (
+                case.first_response_at is not None
+                and case.deadlines.next_response is None
+                and needs_a_person(signals)
+            ):
+                # The brand has answered before and this message waits for the next
+                # answer: its clock starts now (an earlier unanswered one keeps its own).
+                due = self.policy.deadlines(
+                    priority=case.priority,
+                    platform=mention.channel.platform,
+                    opened_at=mention.created_at,
+                ).next_response
+                if due is not None:
+                    case = case.set_deadlines(
+                        attrs.evolve(case.deadlines, next_response=due), at=now
+                    )
+                    heapq.heappush(self._deadlines, (due, case.id, _NEXT))
         # A new case's customer is this mention's author: reuse the key already made.
         self.threader.record(mention, case.id, customer=case.customer if stored == 0 else None)
         self.store.set_mention_case(key, case.id)
@@ -543,9 +563,19 @@ class Desk:
                         )
                 self._apply_decisions(decisions, now)
                 while self._deadlines and self._deadlines[0][0] <= now:
-                    due, case_id = heapq.heappop(self._deadlines)
+                    due, case_id, which = heapq.heappop(self._deadlines)
                     case = self._case(case_id)
-                    if case is None or case.first_response_at is not None or not case.is_open:
+                    if case is None or not case.is_open:
+                        continue
+                    if which == _NEXT:
+                        # Still the clock that was started, with no reply since.
+                        if case.deadlines.next_response == due:
+                            detail = f"next response due {due:%H:%M}"
+                            self._notify(Notice(kind=NoticeKind.SLA_BREACHED, at=now,
+                                                case_id=case_id, agent=case.assignee,
+                                                detail=detail))  # fmt: skip
+                        continue
+                    if case.first_response_at is not None:
                         continue
                     if case_id not in self._breached:
                         self._breached.add(case_id)
@@ -857,6 +887,11 @@ class Desk:
                     message_id=message.id, visibility=message.visibility, agent=message.agent,
                     at=now,
                 )  # fmt: skip
+                if updated.deadlines.next_response is not None:
+                    # Answered: the next-response clock stops until the customer writes again.
+                    updated = updated.set_deadlines(
+                        attrs.evolve(updated.deadlines, next_response=None), at=now
+                    )
                 self._put(updated, len(case.events))
             if native_id is not None:
                 self.threader.record_reply(message.channel.platform, native_id, message.case_id)
@@ -884,6 +919,10 @@ class Desk:
 
 
 _EPOCH = datetime.fromisoformat("1970-01-01T00:00:00+00:00")
+# Which service-level clock a deadline entry is: the first response, or the next one
+# (owed to a customer who wrote again after an answer).
+_FIRST = 0
+_NEXT = 1
 
 
 def _routable(case: Case) -> bool:
