@@ -220,6 +220,16 @@ def test_request_from_a_case() -> None:
     assert request.hostile and request.language == "en"
     assert request.deadline == T0 + timedelta(minutes=15)
     assert request.priority is sx.Priority.HIGH
+    answered = case.record_reply(
+        message_id="r1", visibility="private", agent="ana", at=T0 + timedelta(minutes=5)
+    ).set_deadlines(
+        sx.ServiceDeadlines(
+            first_response=T0 + timedelta(minutes=15), next_response=T0 + timedelta(hours=2)
+        ),
+        at=T0 + timedelta(hours=1),
+    )
+    # Answered once: the next response's clock orders the queue, not the first's.
+    assert RoutingRequest.for_case(answered).deadline == T0 + timedelta(hours=2)
 
 
 def test_restore_counts_an_earlier_assignment_without_a_decision() -> None:

@@ -74,6 +74,13 @@ class RoutingRequest:
             waiting_since: Defaults to when the case opened.
         """
         opened = case.events[0]
+        deadlines = case.deadlines
+        # Once answered, a case waits for its next response: that clock orders the queue.
+        deadline = (
+            deadlines.first_response or deadlines.next_response
+            if case.first_response_at is None
+            else deadlines.next_response or deadlines.first_response
+        )
         if kind is None:
             private = isinstance(opened, CaseOpened) and opened.visibility is Visibility.PRIVATE
             kind = WorkKind.PRIVATE if private else WorkKind.PUBLIC
@@ -86,7 +93,7 @@ class RoutingRequest:
             language=case.language,
             skills=frozenset(skills),
             hostile="hostile" in case.labels if hostile is None else hostile,
-            deadline=case.deadlines.first_response or case.deadlines.next_response,
+            deadline=deadline,
             platform=case.channel.platform,
             labels=case.labels,
         )
