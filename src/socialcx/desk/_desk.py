@@ -358,6 +358,7 @@ class Desk:
             )  # fmt: skip
         priority = priority_of(signals)
         labels = signals.labels
+        person = needs_a_person(signals)  # praise and chatter get no clock and no agent
         decisions: list[Decision] = []
         case = self._case(thread.case_id) if isinstance(thread, JoinCase) else None
         if case is not None and case.state is CaseState.CLOSED:
@@ -382,7 +383,7 @@ class Desk:
                     platform=mention.channel.platform,
                     opened_at=mention.created_at,
                 )
-                if needs_a_person(signals)
+                if person
                 else ServiceDeadlines()  # praise and chatter carry no service-level clock
             )
             if deadlines != case.deadlines:
@@ -408,7 +409,7 @@ class Desk:
             if (
                 case.first_response_at is not None
                 and case.deadlines.next_response is None
-                and needs_a_person(signals)
+                and person
             ):
                 # The brand has answered before and this message waits for the next
                 # answer: its clock starts now (an earlier unanswered one keeps its own).
@@ -431,7 +432,7 @@ class Desk:
             case = case.link_incident(incident.id, at=now)
 
         decision: Decision | NoAction = NoAction(reason="joined_case")
-        if opened and needs_a_person(signals) and self.router.assignment(case.id) is None:
+        if opened and person and self.router.assignment(case.id) is None:
             request = RoutingRequest.for_case(case, skills=self._skills_for(signals, mention))
             routed = self.router.submit(request, now=now)
             decisions += routed
