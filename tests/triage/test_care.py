@@ -547,6 +547,38 @@ class TestModeration:
         assert not _assess("what a tool this app is, love it").hostile
         assert not _assess("what is wrong with my order?").hostile
 
+    @pytest.mark.parametrize("text", ["fuuckkk youuu", "Ur fucken fake", "so fukn what"])
+    def test_profanity_held_or_spelled_as_said_is_hostile(self, text: str) -> None:
+        """A held letter beside a double one ("fuuckkk") is still the word."""
+        signals = _assess(text)
+        assert signals.hostile
+        assert signals.cues_for(Signal.HOSTILITY)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "who the hell does she think she is?",
+            "who in the hell do you think you are",
+            "you make me sick",
+            "they are a cancer on this country",
+        ],
+    )
+    def test_contempt_for_a_person_is_hostile(self, text: str) -> None:
+        assert _assess(text).hostile
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "my mother has cancer and I need to change my flight",
+            "this delay makes me sick",
+            "who do you think will answer first?",
+            "sooo goood",
+            "the food made me sick, I want a refund",
+        ],
+    )
+    def test_illness_and_questions_are_not_contempt(self, text: str) -> None:
+        assert not _assess(text).hostile
+
 
 class TestLinks:
     def test_a_link_hides_nothing_after_a_line_break(self) -> None:

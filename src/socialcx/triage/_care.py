@@ -57,6 +57,7 @@ from socialcx.triage._text import (
     normalize,
     original_span,
     squeeze,
+    squeeze_all,
     tokenize,
 )
 
@@ -669,7 +670,13 @@ def describe(
     if ELONGATED.search(token):
         bits |= _ELONGATED_BIT
         if token not in words:
-            info = words.get(squeeze(token, 2)) or words.get(squeeze(token, 1))
+            # A letter held may stand beside a double one ("fuuckkk"): cut every
+            # run last.
+            info = (
+                words.get(squeeze(token, 2))
+                or words.get(squeeze(token, 1))
+                or words.get(squeeze_all(token))
+            )
             if info is not None:
                 infos.append(info)
     if token.endswith("'s") and token not in words:

@@ -446,6 +446,9 @@ HARASSMENT_PHRASES: tuple[str, ...] = (
     r"go back to (?:your|ur) (?:own )?(?:country|homeland)",
     r"(?:you|they|you people|these people|those people) are (?:just |such )?animals",
     r"(?:nobody|no one|no-one) (?:likes|loves) (?:you|u)",
+    r"who (?:the|in the) (?:hell|fuck|heck) (?:do|does) (?:you|u|he|she|they) think",
+    r"(?:you|u|he|she|they) (?:make|makes) me (?:sick|puke|vomit|want to puke|want to vomit)",
+    r"(?:is|are) (?:a )?(?:cancer|plague|disease) (?:on|to|of|in)",
 )
 
 #: Requests: the customer asks the brand to do something.
@@ -671,6 +674,7 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
         """,
         2.2: """
         fuck fucks fucked fucking fuckin fuk fck fcking fcuk fkn effing
+        fucken fuckn fukn fukin fking fkin
         shit shits shitty shithead shitheads shithole bullshit horseshit shite
         gobshite bitch bitches bitching bitchy asshole assholes asshat arsehole
         arseholes bastard bastards dick dicks dickhead dickheads prick pricks twat
@@ -685,7 +689,7 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
         mf mfs mofo
         """,
         1.6: """
-        stupid stupidity dumb dumber dumbest bimbo demonrat demonrats
+        stupid stupidity dumb dumber dumbest bimbo demonrat demonrats dumocrat dumocrats
         """,
         1.4: """
         ass asses arse jerk jerks clown clowns fool fools foolish trash liar liars
@@ -708,7 +712,7 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
         leftards trumptard trumptards rethuglican rethuglicans magat magats
         dirtbag scumbucket lowlifes subhuman subhumans
         beasts porn porno horny boobs tits titties sucker suckers nazi nazis
-        bootlicker bootlickers simp simps incel incels fatso
+        bootlicker bootlickers simp simps incel incels fatso ratbag ratbags
         fascist fascists snowflake snowflakes sheeple muppet numpty git tf
         """,
         1.0: """

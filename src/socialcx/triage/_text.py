@@ -38,6 +38,7 @@ TOKEN = re.compile(
 _SPLIT = re.compile(rf"(?=\S)({TOKEN.pattern})")
 ELONGATED = re.compile(r"([^\W\d_])\1\1")
 _SQUEEZE = re.compile(r"([^\W\d_])\1{2,}")
+_REPEATS = re.compile(r"([^\W\d_])\1+")
 
 
 def as_text(value: object) -> str:
@@ -92,3 +93,8 @@ def original_span(where: list[int] | None, start: int, end: int) -> tuple[int, i
 def squeeze(word: str, keep: int = 2) -> str:
     """``word`` with every run of three or more equal letters cut to ``keep``."""
     return _SQUEEZE.sub(lambda m: m.group(1) * keep, word)
+
+
+def squeeze_all(word: str) -> str:
+    """``word`` with every run of equal letters cut to one ("fuuckkk": "fuck")."""
+    return _REPEATS.sub(r"\1", word)
