@@ -202,7 +202,6 @@ class Desk:
     _cache: OrderedDict[str, Case] = attrs.field(init=False, factory=OrderedDict)
     # Service-level clocks: (due, case id, which), ``which`` being _FIRST or _NEXT.
     _deadlines: list[tuple[datetime, str, int]] = attrs.field(init=False, factory=list)
-    _breached: set[str] = attrs.field(init=False, factory=set)
     _retry: set[str] = attrs.field(init=False, factory=set)
     _pending: dict[str, int] = attrs.field(init=False, factory=dict)
     _dirty: dict[str, Case] = attrs.field(init=False, factory=dict)
@@ -576,10 +575,9 @@ class Desk:
                                                 case_id=case_id, agent=case.assignee,
                                                 detail=detail))  # fmt: skip
                         continue
-                    if case.first_response_at is not None:
-                        continue
-                    if case_id not in self._breached:
-                        self._breached.add(case_id)
+                    # Unanswered, and still the clock that was started: each case's first
+                    # clock is pushed once per process (at opening, or by ``_warm``).
+                    if case.first_response_at is None and case.deadlines.first_response == due:
                         self._notify(Notice(kind=NoticeKind.SLA_BREACHED, at=now, case_id=case_id,
                                             agent=case.assignee,
                                             detail=f"first response due {due:%H:%M}"))  # fmt: skip
