@@ -282,9 +282,13 @@ def event_from_json(text: str | bytes) -> CaseEvent:
     return event
 
 
+# Made once: ``json.dumps`` with options builds a new encoder on every call.
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
 def to_json(value: Any) -> str:
     """:func:`to_dict` as compact JSON."""
-    return json.dumps(to_dict(value), separators=(",", ":"), ensure_ascii=False)
+    return _ENCODE(to_dict(value))
 
 
 def from_json(cls: type[T], text: str | bytes) -> T:
