@@ -25,6 +25,7 @@ from socialcx.model import (
     OutboundMessage,
     Policy,
     Presence,
+    ReplySent,
     Visibility,
 )
 from socialcx.routing import Assigned, Queued
@@ -254,6 +255,28 @@ def test_a_customer_who_writes_again_after_an_answer_starts_the_next_response_cl
     desk.ingest(mention("m5", follow_up, minute=60, reply_to="n-r2"), now=T0)
     _answer(desk, case.id, "r3", minute=70)  # answered in time: no notice
     assert desk.tick(now=T0 + timedelta(hours=3)) == []
+
+
+def test_the_next_response_clock_waits_for_a_first_answer(store: Store) -> None:
+    """A new case runs only its first-response clock; the first answer then has no
+    next-response clock to stop, so it writes no deadline change."""
+    policy = Policy.from_dict(
+        {
+            "service_levels": [
+                {"priority": "normal", "first_response": "30m", "next_response": "20m"}
+            ]
+        }
+    )
+    desk = Desk(policy=policy, store=store)
+    desk.agents.add(agent("ana"), now=T0)
+    case = desk.ingest(mention("m1"), now=T0).case
+    assert case is not None
+    assert case.deadlines.first_response == T0 + timedelta(minutes=30)
+    assert case.deadlines.next_response is None
+    before = len(desk.case(case.id).events)
+    _answer(desk, case.id, "r1", minute=5)
+    added = desk.case(case.id).events[before:]
+    assert [type(event) for event in added] == [ReplySent]
 
 
 def test_a_pending_next_response_clock_survives_a_restart(tmp_path: Path) -> None:

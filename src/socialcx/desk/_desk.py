@@ -385,6 +385,10 @@ class Desk:
                 if person
                 else ServiceDeadlines()  # praise and chatter carry no service-level clock
             )
+            if deadlines.next_response is not None:
+                # Nothing is answered yet: the next-response clock starts when the
+                # customer writes after an answer.
+                deadlines = attrs.evolve(deadlines, next_response=None)
             if deadlines != case.deadlines:
                 case = case.set_deadlines(deadlines, at=now)
             if deadlines.first_response is not None:
