@@ -367,8 +367,11 @@ _CAPS_RUN = re.compile(r"[^\W\d_a-z]{2}")
 _CASE_TABLE = bytes(0x55 if 65 <= b <= 90 or b == 39 else 0x2E for b in range(256))
 _MASKED = re.compile(lx.MASKED_PROFANITY)
 # "!" or "%" followed by a letter ("sh!t", "a%%hole"): the only way they mask one.
-# (An exclamation ends a word; looking for this first spares most texts the pattern.)
-_MASK_MARK = re.compile(r"[!%]+[a-z]")
+# (An exclamation ends a word; looking for this first spares most texts the pattern.
+# One pattern per mark: a pattern that starts with a plain character is searched
+# for many times faster than one that starts with a class such as "[!%]".)
+_BANG_LETTER = re.compile(r"![a-z]")
+_PERCENT_LETTER = re.compile(r"%[a-z]")
 _DIGITS = frozenset("0123456789")
 
 _SARCASM_OPENERS = frozenset(
@@ -899,7 +902,13 @@ class _Reading:
         self.w = owner.weights
         self.source = owner.name
         self.text = text
-        norm, self.where = normalize(text)
+        is_ascii = text.isascii()
+        if is_ascii:
+            # normalize(), inline for the common case: lower case, same offsets.
+            norm = text.lower()
+            self.where = None
+        else:
+            norm, self.where = normalize(text)
         self.norm = norm
         # Split at spaces, then into tokens: no token spans a space, so these
         # are the tokens of the whole text. Most pieces are one known token,
@@ -922,10 +931,20 @@ class _Reading:
                     piece_tokens, piece_starts, at_hits, piece_hits = remembered.get(
                         piece
                     ) or owner._piece(piece)
+                    # Most such pieces are a word and a mark ("delayed."): two
+                    # tokens, at most one of them in ``hits``. Plain appends
+                    # for those cost less than building maps and zips.
                     if at_hits:
-                        hits += zip(map(len(tokens).__add__, at_hits), piece_hits, strict=True)
+                        if len(at_hits) == 1:
+                            hits.append((len(tokens) + at_hits[0], piece_hits[0]))
+                        else:
+                            hits += zip(map(len(tokens).__add__, at_hits), piece_hits, strict=True)
                     tokens += piece_tokens
-                    starts += map(at.__add__, piece_starts)
+                    if len(piece_starts) == 2:
+                        starts.append(at + piece_starts[0])
+                        starts.append(at + piece_starts[1])
+                    else:
+                        starts += map(at.__add__, piece_starts)
                 at += len(piece) + 1
                 continue
             tokens.append(piece)
@@ -940,13 +959,15 @@ class _Reading:
         self.failure_tokens: set[int] = set()
         self.intents: dict[int, tuple[int, int]] = {}
         self.urgency = 0
-        if text.isascii():
+        if is_ascii:
             # Capitals as "U" (and apostrophes, which all-caps words may hold):
             # a run of two is a word in capitals, a run of three starts one
             # that may count towards shouting.
             cased = text.encode("ascii").translate(_CASE_TABLE)
-            self.caps = cased.find(b"UU") >= 0  # (not "in": that tries an int first)
-            self.loud = cased.count(b"UUU")
+            loud = self.loud = cased.count(b"UUU")
+            # (A run of three holds one of two, so most texts need no search;
+            # not "in": that tries an int first.)
+            self.caps = loud > 0 or cased.find(b"UU") >= 0
         else:
             self.caps = not text.islower() and _CAPS_RUN.search(text) is not None
             self.loud = 3
@@ -973,7 +994,7 @@ class _Reading:
 
     def add_valence(self, value: float) -> None:
         self.valence += value
-        if value > 0:
+        if value > 0.0:
             self.positive += value
         else:
             self.negative -= value
@@ -1109,7 +1130,7 @@ class _Reading:
             self.add_valence(-weight)
             self.cue("sarcasm", _S_COMPLAINT, start, end, -weight)
         elif kind == _POSITIVE:
-            if weight > 0 and self.negated(i):
+            if weight > 0.0 and self.negated(i):
                 weight = -weight * 0.75
                 self.cue("negation", _S_SENTIMENT, start, end, weight)
             else:
@@ -1174,7 +1195,7 @@ class _Reading:
             if (
                 valence is not None
                 and hostile is None
-                and valence < 0
+                and valence < 0.0
                 and self.tokens[i][0].isalpha()
             ):
                 # (Said of someone: words, not emoji.)
@@ -1212,18 +1233,18 @@ class _Reading:
                 value *= 1.2
                 name = "elongation"
         if flags & _HAS_NEGATOR and self.negated(i):
-            value = -value * (0.75 if value > 0 else 0.4)
+            value = -value * (0.75 if value > 0.0 else 0.4)
             name = "negation"
             start = self.negation_start(i)
-        elif value > 0 and token in _SARCASM_OPENERS and self.sarcastic_opener(i):
+        elif value > 0.0 and token in _SARCASM_OPENERS and self.sarcastic_opener(i):
             value = -value
             self.sarcasm += 1.0
             name = "sarcasm"
         if contrast_at >= 0:
             value *= 0.5 if i < contrast_at else 1.5
-        if value > 0 and flags & _HAS_IF and self.hypothetical(i):
+        if value > 0.0 and flags & _HAS_IF and self.hypothetical(i):
             value *= 0.4
-        if value > 0 and self.asking and self.in_question(i):
+        if value > 0.0 and self.asking and self.in_question(i):
             value *= _IN_QUESTION
         elif token in _THANKS and (self.asking or _REQUEST in self.intents):
             value *= _POLITE_THANKS
@@ -1232,7 +1253,7 @@ class _Reading:
         signal = _S_COMPLAINT if name == "sarcasm" else _S_SENTIMENT
         self.cue(name, signal, start, end, value)
         self.valence += value
-        if value > 0:
+        if value > 0.0:
             self.positive += value
         else:
             self.negative -= value
@@ -1292,7 +1313,7 @@ class _Reading:
         token = self.tokens[i]
         if token in _INTENSIFIERS and i + 1 < len(self.tokens):
             following = self.owner._words.get(self.tokens[i + 1])
-            if following is not None and (following[0] or 0.0) > 0:
+            if following is not None and (following[0] or 0.0) > 0.0:
                 return
         name = "profanity" if weight >= 2.0 else "insult"
         if token[0].isalpha():
@@ -1532,7 +1553,8 @@ class _Reading:
         if (
             "*" in norm
             or "$" in norm
-            or (("!" in norm or "%" in norm) and _MASK_MARK.search(norm) is not None)
+            or ("!" in norm and _BANG_LETTER.search(norm) is not None)
+            or ("%" in norm and _PERCENT_LETTER.search(norm) is not None)
         ):
             for match in _MASKED.finditer(norm):
                 self.hostility += 2.2
@@ -1543,8 +1565,9 @@ class _Reading:
         w = self.w
         if "?" in norm:
             for mark in ("?!", "!?", "??"):
-                at = norm.find(mark)
-                if at >= 0:
+                # ("in" first: it costs less than a find() that finds nothing.)
+                if mark in norm:
+                    at = norm.find(mark)
                     self.anger += 0.5
                     self.cue("exasperation", _S_COMPLAINT, at, at + 2, 0.5)
                     break
@@ -1571,7 +1594,7 @@ class _Reading:
         sarcasm = self.sarcasm
         anger = self.anger
         frustration = self.frustration
-        if not failure + negative + sarcasm + anger > 0:
+        if not failure + negative + sarcasm + anger > 0.0:
             frustration *= 0.5
         frustration += self.challenge
         x = (

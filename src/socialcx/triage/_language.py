@@ -40,6 +40,9 @@ _PACKED = {
 }
 # A byte per language holds its count: no vocabulary may reach 256 words.
 assert all(len(words) < 256 for words in LANGUAGE_WORDS.values())
+# (Looked up once, not for each text.)
+_PACKED_OF = _PACKED.__getitem__
+_LANGUAGE_COUNT = len(_LANGUAGES)
 
 #: Characters of a text the guess looks at.
 MAX_LANGUAGE_CHARS = 1_000
@@ -93,8 +96,8 @@ def guess_from_tokens(
     if len(common) < 2:
         return None
     # Each function word adds one to the count of every language using it.
-    packed = sum(map(_PACKED.__getitem__, common))
-    scores = packed.to_bytes(len(_LANGUAGES), "little")
+    packed = sum(map(_PACKED_OF, common))
+    scores = packed.to_bytes(_LANGUAGE_COUNT, "little")
     top = max(scores)
     if top < 2 or scores.count(top) > 1:
         return None
@@ -117,24 +120,24 @@ def guess_for_reader(tokens: Collection[str], norm: str) -> str | None:
     Returns:
         A language; ``None`` when ``guess_language(norm)`` finds none either
         (plain ASCII text of at most :data:`MAX_LANGUAGE_CHARS` characters
-        without links, where fewer than two of the tokens are function words:
-        every function word ``guess_language`` splits out is one of the
-        tokens); else :data:`UNSURE`.
+        without links, where fewer than two of the tokens are function words,
+        or no language has two: every function word ``guess_language`` splits
+        out is one of the tokens, so it counts no more of them for any
+        language); else :data:`UNSURE`.
     """
     if norm.isascii():
         # guess_from_tokens, inline: no script to look at.
         common = _ALL_WORDS.intersection(tokens)
-        if len(common) < 2:
-            if len(norm) <= MAX_LANGUAGE_CHARS and "://" not in norm and "www." not in norm:
-                return None
-            return UNSURE
-        scores = sum(map(_PACKED.__getitem__, common)).to_bytes(len(_LANGUAGES), "little")
-        top = max(scores)
-        if (
-            top < 2
-            or scores.count(top) > 1
-            or (top < 0.15 * len(tokens) and top < 0.15 * len(set(tokens)))
-        ):
-            return UNSURE
-        return _LANGUAGES[scores.index(top)]
+        if len(common) >= 2:
+            scores = sum(map(_PACKED_OF, common)).to_bytes(_LANGUAGE_COUNT, "little")
+            top = max(scores)
+            if top >= 2:
+                if scores.count(top) > 1 or (
+                    top < 0.15 * len(tokens) and top < 0.15 * len(set(tokens))
+                ):
+                    return UNSURE
+                return _LANGUAGES[scores.index(top)]
+        if len(norm) <= MAX_LANGUAGE_CHARS and "://" not in norm and "www." not in norm:
+            return None
+        return UNSURE
     return guess_from_tokens(tokens, norm) or UNSURE
