@@ -217,12 +217,9 @@ def _answer(desk: Desk, case_id: str, message_id: str, minute: float) -> None:
     desk.record_sent(message_id, native_id=f"n-{message_id}", url=None, now=sent)
 
 
-def test_a_customer_who_writes_again_after_an_answer_starts_the_next_response_clock(
-    store: Store,
-) -> None:
-    """After the first answer, a follow-up waits at most ``next_response``; an answer in
-    time stops the clock, a late one is announced once, and a reply with nothing to
-    answer (a thank-you) starts no clock."""
+def _answered_desk(store: Store) -> tuple[Desk, Case]:
+    """A desk whose policy answers first within 30 minutes and next within 20, and
+    the case its first mention opened (assigned to ana)."""
     policy = Policy.from_dict(
         {
             "service_levels": [
@@ -234,6 +231,16 @@ def test_a_customer_who_writes_again_after_an_answer_starts_the_next_response_cl
     desk.agents.add(agent("ana"), now=T0)
     case = desk.ingest(mention("m1"), now=T0).case
     assert case is not None
+    return desk, case
+
+
+def test_a_customer_who_writes_again_after_an_answer_starts_the_next_response_clock(
+    store: Store,
+) -> None:
+    """After the first answer, a follow-up waits at most ``next_response``; an answer in
+    time stops the clock, a late one is announced once, and a reply with nothing to
+    answer (a thank-you) starts no clock."""
+    desk, case = _answered_desk(store)
     _answer(desk, case.id, "r1", minute=5)  # first response, in time
     assert desk.case(case.id).deadlines.next_response is None
     follow_up = "@acme still no news about my bag, this is ridiculous"
@@ -260,17 +267,7 @@ def test_a_customer_who_writes_again_after_an_answer_starts_the_next_response_cl
 def test_the_next_response_clock_waits_for_a_first_answer(store: Store) -> None:
     """A new case runs only its first-response clock; the first answer then has no
     next-response clock to stop, so it writes no deadline change."""
-    policy = Policy.from_dict(
-        {
-            "service_levels": [
-                {"priority": "normal", "first_response": "30m", "next_response": "20m"}
-            ]
-        }
-    )
-    desk = Desk(policy=policy, store=store)
-    desk.agents.add(agent("ana"), now=T0)
-    case = desk.ingest(mention("m1"), now=T0).case
-    assert case is not None
+    desk, case = _answered_desk(store)
     assert case.deadlines.first_response == T0 + timedelta(minutes=30)
     assert case.deadlines.next_response is None
     before = len(desk.case(case.id).events)
