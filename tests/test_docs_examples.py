@@ -32,7 +32,7 @@ from socialcx.triage import Triage
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-EXAMPLE = re.compile(r"(?:<!-- docs-test: (.*?) -->\s*\n)?```python\n(.*?)```", re.S)
+EXAMPLE = re.compile(r"(?:<!-- docs-test: ([^\n]*?) -->[ \t]*\n)?```python\n(.*?)```", re.S)
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
