@@ -571,20 +571,19 @@ class Desk:
                     case = self._case(case_id)
                     if case is None or not case.is_open:
                         continue
+                    # Still the clock that was started, with no reply since (each case's
+                    # first clock is pushed once per process: at opening, or by ``_warm``).
                     if which == _NEXT:
-                        # Still the clock that was started, with no reply since.
-                        if case.deadlines.next_response == due:
-                            detail = f"next response due {due:%H:%M}"
-                            self._notify(Notice(kind=NoticeKind.SLA_BREACHED, at=now,
-                                                case_id=case_id, agent=case.assignee,
-                                                detail=detail))  # fmt: skip
-                        continue
-                    # Unanswered, and still the clock that was started: each case's first
-                    # clock is pushed once per process (at opening, or by ``_warm``).
-                    if case.first_response_at is None and case.deadlines.first_response == due:
+                        running, what = case.deadlines.next_response == due, "next"
+                    else:
+                        running = (
+                            case.first_response_at is None and case.deadlines.first_response == due
+                        )
+                        what = "first"
+                    if running:
                         self._notify(Notice(kind=NoticeKind.SLA_BREACHED, at=now, case_id=case_id,
                                             agent=case.assignee,
-                                            detail=f"first response due {due:%H:%M}"))  # fmt: skip
+                                            detail=f"{what} response due {due:%H:%M}"))  # fmt: skip
         finally:
             seen()
         return notices
