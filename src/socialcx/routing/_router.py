@@ -449,17 +449,10 @@ class Router:
         if not self._queue or state.presence is not _AVAILABLE:
             return []
         # Whether _dispatch has anything to try: a pool of the agent's with queued work
-        # and someone to look at (most often there is none, and no need to call it).
+        # (most often there is none, and no need to call it).
         pools = state.pools if self._calm_waiting else state.hostile_pools
         for pool in pools:
             if pool.queue:
-                break
-        else:
-            return []
-        self._flush()
-        waking = self._waking(now)
-        for pool in pools:
-            if pool.queue and (pool.heap or pool.cooling or (waking and pool.requirement[3])):
                 return self._dispatch(now, freed=state)
         return []
 
