@@ -6,6 +6,7 @@ from datetime import datetime
 
 import attrs
 
+from socialcx._drafts import check_draft
 from socialcx.model import Case, Priority, Visibility, WorkKind
 from socialcx.model import _checks as c
 from socialcx.model._agent import to_priority
@@ -162,17 +163,10 @@ class Unroutable:
 Decision = Assigned | Queued | Escalated | Unroutable
 
 
-# Trusted constructors for decisions the router builds on every case. The values
-# come from the router itself and these classes have no converters or validators,
-# so the objects are equal to the ones ``Assigned(...)`` would build.
-#
-# A frozen attrs class can only be written through ``object.__setattr__`` (or a
-# slot's ``__set__``), a slow call per field that was a large share of the cost of
-# a routing decision. So each is built as a *draft*: a plain class with the same
-# slots, written with ordinary attribute stores, whose ``__class__`` then becomes
-# the frozen class. CPython allows that between classes with the same slots and
-# no ``__weakref__`` (which is why the decision classes have none); the check
-# below fails at import if a field is added or renamed without the draft.
+# Trusted constructors for decisions the router builds on every case: drafts (see
+# socialcx._drafts), which is why the decision classes have no ``__weakref__``.
+# The values come from the router itself and these classes have no converters or
+# validators, so the objects are equal to the ones ``Assigned(...)`` would build.
 
 
 class _ExplanationDraft:
@@ -200,17 +194,9 @@ class _QueuedDraft:
     explanation: Explanation
 
 
-def _check_draft(draft: type, cls: type) -> None:
-    declared = sorted(a.name for a in attrs.fields(cls))
-    slots = sorted(draft.__dict__["__slots__"])
-    if declared != slots:  # a field was added or renamed: update the draft
-        raise TypeError(f"{cls.__name__} fields are {declared}, not {slots}")
-    draft().__class__ = cls  # raises TypeError if the layouts differ
-
-
-_check_draft(_ExplanationDraft, Explanation)
-_check_draft(_AssignedDraft, Assigned)
-_check_draft(_QueuedDraft, Queued)
+check_draft(_ExplanationDraft, Explanation)
+check_draft(_AssignedDraft, Assigned)
+check_draft(_QueuedDraft, Queued)
 
 
 def make_explanation(

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from socialcx._drafts import check_draft
 from socialcx.pii import PrivateData
 
 
@@ -152,7 +153,7 @@ class Assessment:
         _freeze(self, "cues", tuple)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)  # (no __weakref__: see trusted_signals)
 class Signals:
     """Triage's verdict on one mention, with the cues behind every part of it.
 
@@ -243,25 +244,39 @@ class Signals:
         return tuple(cue for cue in self.cues if cue.signal is wanted)
 
 
-def _setter(name: str) -> Any:
-    """The slot's own setter: what attrs' ``__init__`` ends up calling for a field."""
-    return Signals.__dict__[name].__set__
+class _SignalsDraft:
+    # Signals' slots, written with plain stores (see socialcx._drafts).
+    __slots__ = (
+        "complaint",
+        "complaint_score",
+        "cues",
+        "high_reach",
+        "hostile",
+        "hostility_score",
+        "intent",
+        "language",
+        "polarity",
+        "private_data",
+        "reach",
+        "sentiment",
+        "urgency",
+    )
+    sentiment: float
+    polarity: Polarity
+    complaint: bool
+    complaint_score: float
+    hostile: bool
+    hostility_score: float
+    intent: Intent
+    urgency: frozenset[Urgency]
+    private_data: tuple[PrivateData, ...]
+    language: str | None
+    reach: float
+    high_reach: bool
+    cues: tuple[Cue, ...]
 
 
-_set_sentiment = _setter("sentiment")
-_set_polarity = _setter("polarity")
-_set_complaint = _setter("complaint")
-_set_complaint_score = _setter("complaint_score")
-_set_hostile = _setter("hostile")
-_set_hostility_score = _setter("hostility_score")
-_set_intent = _setter("intent")
-_set_urgency = _setter("urgency")
-_set_private_data = _setter("private_data")
-_set_language = _setter("language")
-_set_reach = _setter("reach")
-_set_high_reach = _setter("high_reach")
-_set_cues = _setter("cues")
-_new_object = object.__new__
+check_draft(_SignalsDraft, Signals)
 
 
 def trusted_signals(
@@ -282,23 +297,25 @@ def trusted_signals(
     """:class:`Signals` from values already known to be valid, without checking them again.
 
     For :class:`~socialcx.triage.Triage`'s hot path: every value must already
-    be of the field's type and in its range.
+    be of the field's type and in its range. Built as a draft (see
+    ``socialcx._drafts``), which is why ``Signals`` has no ``__weakref__`` slot.
     """
-    signals: Signals = _new_object(Signals)
-    _set_sentiment(signals, sentiment)
-    _set_polarity(signals, polarity)
-    _set_complaint(signals, complaint)
-    _set_complaint_score(signals, complaint_score)
-    _set_hostile(signals, hostile)
-    _set_hostility_score(signals, hostility_score)
-    _set_intent(signals, intent)
-    _set_urgency(signals, urgency)
-    _set_private_data(signals, private_data)
-    _set_language(signals, language)
-    _set_reach(signals, reach)
-    _set_high_reach(signals, high_reach)
-    _set_cues(signals, cues)
-    return signals
+    signals = _SignalsDraft()
+    signals.sentiment = sentiment
+    signals.polarity = polarity
+    signals.complaint = complaint
+    signals.complaint_score = complaint_score
+    signals.hostile = hostile
+    signals.hostility_score = hostility_score
+    signals.intent = intent
+    signals.urgency = urgency
+    signals.private_data = private_data
+    signals.language = language
+    signals.reach = reach
+    signals.high_reach = high_reach
+    signals.cues = cues
+    signals.__class__ = Signals  # type: ignore[assignment]  # the draft becomes one
+    return signals  # type: ignore[return-value]
 
 
 #: The label sets seen so far, each kept once (bounded).
