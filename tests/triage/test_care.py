@@ -579,6 +579,56 @@ class TestModeration:
     def test_illness_and_questions_are_not_contempt(self, text: str) -> None:
         assert not _assess(text).hostile
 
+    @pytest.mark.parametrize("text", ["even shittier seats", "what a clusterfuck", "bitchass"])
+    def test_a_word_made_on_a_profanity_is_profanity(self, text: str) -> None:
+        signals = _assess(text)
+        assert signals.hostile
+        assert signals.cues_for(Signal.HOSTILITY)[0].name == "profanity"
+
+    @pytest.mark.parametrize(
+        "text", ["flights from Scunthorpe", "reading Dickens on board", "a shiitake risotto"]
+    )
+    def test_innocent_words_that_hold_those_letters_are_not(self, text: str) -> None:
+        assert not _assess(text).cues_for(Signal.HOSTILITY)
+
+    @pytest.mark.parametrize(
+        "text", ["liberals are disgusting", "what a spiteful woman", "clueless people everywhere"]
+    )
+    def test_a_harsh_word_said_of_a_group_or_before_a_person_is_an_insult(self, text: str) -> None:
+        signals = _assess(text)
+        assert signals.hostile
+        assert any(cue.name == "directed_insult" for cue in signals.cues)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "people are sick and tired of waiting",
+            "they are worried and upset",
+            "he is hurt and stranded",
+        ],
+    )
+    def test_a_feeling_said_of_someone_is_no_insult(self, text: str) -> None:
+        assert not _assess(text).cues_for(Signal.HOSTILITY)
+
+    @pytest.mark.parametrize(
+        "text",
+        ["he should be shot", "she deserves to be hanged", "you are a waste of space"],
+    )
+    def test_wishes_of_violence_and_contempt_are_hostile(self, text: str) -> None:
+        assert _assess(text).hostile
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "there was a cockroach in my room",
+            "scammers called me pretending to be you",
+            "a thief took my bag at the gate",
+            "the file is corrupt, please resend it",
+        ],
+    )
+    def test_reports_that_name_a_pest_or_a_crime_are_not_hostile(self, text: str) -> None:
+        assert not _assess(text).hostile
+
 
 class TestLinks:
     def test_a_link_hides_nothing_after_a_line_break(self) -> None:
@@ -588,3 +638,12 @@ class TestLinks:
 
     def test_a_link_means_nothing(self) -> None:
         assert not _assess("https://t.co/thanks-for-nothing-awful").cues
+
+
+def test_a_word_in_two_weight_groups_is_an_error() -> None:
+    """A lexicon table lists each word once: a second weight would silently win."""
+    from socialcx.triage._lexicon import _weighted
+
+    assert _weighted({1.0: "rude curt", 2.0: "vile"}) == {"rude": 1.0, "curt": 1.0, "vile": 2.0}
+    with pytest.raises(ValueError, match="'rude' is listed twice"):
+        _weighted({1.0: "rude curt", 2.0: "rude"})

@@ -366,6 +366,8 @@ _CAPS_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z']{2,}\b")
 _CAPS_RUN = re.compile(r"[^\W\d_a-z]{2}")
 _CASE_TABLE = bytes(0x55 if 65 <= b <= 90 or b == 39 else 0x2E for b in range(256))
 _MASKED = re.compile(lx.MASKED_PROFANITY)
+_PROFANE_STEM = re.compile(lx.PROFANE_STEMS)
+_PROFANE_WORD: _WordInfo = (None, None, None, lx.PROFANE_STEM_WEIGHT)
 # "!" or "%" followed by a letter ("sh!t", "a%%hole"): the only way they mask one.
 # (An exclamation ends a word; looking for this first spares most texts the pattern.
 # One pattern per mark: a pattern that starts with a plain character is searched
@@ -432,10 +434,18 @@ _PEOPLE = frozenset(
         "guy",
         "guys",
         "ceo",
+        # Groups people are abused as ("liberals are sick").
+        *lx.PEOPLE_GROUPS,
     ]
 )
 _SECOND_PERSON = frozenset(["you", "u", "ya", "ur", "your", "you're", "youre", "yall", "y'all"])
-_PERSONS = _SECOND_PERSON | _PERSON_IS | _PEOPLE
+# How someone feels or fares, not what they are: no insult when said of them.
+_FEELINGS = lx.FEELINGS
+# Words for a person: an insult before one is aimed at them ("spiteful woman"),
+# an expletive is not ("damn guys, another delay").
+_PERSON_NOUNS = lx.PERSON_NOUNS
+_EXPLETIVES = lx.EXPLETIVES
+_PERSONS = _SECOND_PERSON | _PERSON_IS | _PEOPLE | _PERSON_NOUNS
 _YOU = frozenset(["you", "u", "ya", "yall", "y'all"])
 _YOU_ARE = frozenset(["you're", "youre", "ur"])
 # Words between "you are" and what you are said to be: "you are such a ...".
@@ -686,6 +696,9 @@ def describe(
         info = words.get(token[:-2])
         if info is not None:
             infos.append(info)
+    if _PROFANE_STEM.search(token) and all(info[3] is None for info in infos):
+        # A word made on a profanity ("shittier", "clusterfuck", "bitchass").
+        infos.append(_PROFANE_WORD)
     if gates is None and not infos and not bits and not tag:
         return None
     if gates is not None and not infos and not bits and not tag:
@@ -1328,7 +1341,12 @@ class _Reading:
         self.token_cue(name, _S_HOSTILITY, i, weight)
 
     def read_directed_negative(self, i: int, valence: float) -> None:
-        """A strongly negative word aimed at someone ("you are useless") is an insult too."""
+        """A strongly negative word aimed at someone ("you are useless") is an insult too.
+
+        Not a feeling or a state: "they are worried", "he is hurt".
+        """
+        if self.tokens[i] in _FEELINGS:
+            return
         if valence <= -3.0 and self.said_of_someone(i):
             self.hostility += 1.4
             self.token_cue("directed_insult", _S_HOSTILITY, i, 1.4)
@@ -1367,6 +1385,15 @@ class _Reading:
                 return True
             if token in _COPULAS and j > 0 and tokens[j - 1] in _PEOPLE:
                 return True
+        # Or it names them: "spiteful woman", "stupid freaking liberals".
+        if tokens[i] in _EXPLETIVES:
+            return False
+        for j in range(i + 1, min(i + 3, len(tokens))):
+            token = tokens[j]
+            if token in _PEOPLE or token in _PERSON_NOUNS:
+                return True
+            if token not in _MODIFIERS:
+                break
         return False
 
     # -- intent ----------------------------------------------------------

@@ -20,6 +20,8 @@ def _weighted(groups: Mapping[float, str]) -> dict[str, float]:
     table: dict[str, float] = {}
     for weight, words in groups.items():
         for word in words.split():
+            if word in table:
+                raise ValueError(f"{word!r} is listed twice ({table[word]} and {weight})")
             table[word] = weight
     return table
 
@@ -28,14 +30,14 @@ def _weighted(groups: Mapping[float, str]) -> dict[str, float]:
 POSITIVE: dict[str, float] = _weighted(
     {
         3.0: """
-        amazing awesome excellent fantastic outstanding superb wonderful brilliant
+        amazing awesome excellent fantastic outstanding wonderful brilliant
         phenomenal exceptional incredible fabulous stellar flawless marvelous marvellous
         spectacular terrific perfect perfection love loved loves loving adore adored
         best greatest superstar superstars heroes hero lifesaver lifesavers thrilled
         delighted ecstatic overjoyed impeccable
         """,
         2.2: """
-        great good nice happy glad pleased enjoy enjoyed enjoying enjoyable lovely
+        great good nice happy pleased enjoy enjoyed enjoying enjoyable lovely
         beautiful gorgeous pleasant grateful thankful appreciate appreciated appreciates
         appreciative appreciation impressed impressive kudos congrats congratulations
         bravo props shoutout recommend recommended recommending favorite favourite
@@ -68,7 +70,7 @@ POSITIVE: dict[str, float] = _weighted(
 NEGATIVE: dict[str, float] = _weighted(
     {
         -3.0: """
-        worst horrible horrendous terrible awful atrocious abysmal appalling dreadful
+        worst horrible horrendous terrible awful atrocious abysmal dreadful
         disgusting disgraceful disgrace shameful pathetic unacceptable inexcusable
         unforgivable outrageous outraged furious livid nightmare nightmarish disaster
         disastrous catastrophe hate hated hates hating despise loathe miserable
@@ -89,12 +91,12 @@ NEGATIVE: dict[str, float] = _weighted(
         sub-par mediocre inferior sloppy careless clueless negligent negligence
         lied lie lies lying liar liars misleading misled dishonest deceptive
         shady sketchy greedy overpriced expensive overcharge overcharged hidden
-        unhelpful unfriendly unreliable unresponsive inconsiderate disrespectful
+        unhelpful unfriendly unreliable unresponsive inconsiderate
         disrespected dismissive condescending arrogant ignorant ignored ignoring
         ignore ignores neglected abandoned betrayed cheated insulted humiliated
         embarrassed embarrassing shame ashamed sad sadly sorry regret regrets
         regretting cry crying tears heartbroken devastated gutted
-        depressed depressing painful pain hurts hurt suffer suffering ugh argh
+        depressed depressing painful pain hurts hurt suffer suffering argh
         grr ugh ughh wtf omfg smh fml sigh yikes ew eww gross filthy dirty smelly
         stinks stink stinky broken cramped uncomfortable unbearable awkward
         chaos chaotic mess messy mess-up messed screwed mishandled mismanaged
@@ -418,6 +420,8 @@ THREAT_PHRASES: tuple[str, ...] = (
     r"(?:go|should|just) (?:die|kill (?:yourself|urself|yourselves))",
     r"(?:kill) (?:yourself|urself|yourselves)",
     r"bomb (?:the|this|your)",
+    r"(?:should|needs? to|deserves? to|ought to) (?:be )?(?:shot|hanged|hung|executed|lynched|"
+    r"beaten|killed|put down|strung up)",
 )
 
 #: Harassment: abuse that is not a threat of harm.
@@ -449,6 +453,7 @@ HARASSMENT_PHRASES: tuple[str, ...] = (
     r"who (?:the|in the) (?:hell|fuck|heck) (?:do|does) (?:you|u|he|she|they) think",
     r"(?:you|u|he|she|they) (?:make|makes) me (?:sick|puke|vomit|want to puke|want to vomit)",
     r"(?:is|are) (?:a )?(?:cancer|plague|disease) (?:on|to|of|in)",
+    r"waste of (?:space|oxygen|skin|air)",
 )
 
 #: Requests: the customer asks the brand to do something.
@@ -674,7 +679,8 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
         """,
         2.2: """
         fuck fucks fucked fucking fuckin fuk fck fcking fcuk fkn effing
-        fucken fuckn fukn fukin fking fkin
+        fucken fuckn fukn fukin fking fkin phuck phuk sh1t b1tch biatch biotch
+        beyotch ahole aholes azz batshit
         shit shits shitty shithead shitheads shithole bullshit horseshit shite
         gobshite bitch bitches bitching bitchy asshole assholes asshat arsehole
         arseholes bastard bastards dick dicks dickhead dickheads prick pricks twat
@@ -710,19 +716,71 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
         predator predators pedo pedos fatass whiny crybaby crybabies hater haters
         delusional deranged unhinged senile retardation commie commies leftard
         leftards trumptard trumptards rethuglican rethuglicans magat magats
-        dirtbag scumbucket lowlifes subhuman subhumans
+        scumbucket subhuman subhumans
         beasts porn porno horny boobs tits titties sucker suckers nazi nazis
         bootlicker bootlickers simp simps incel incels fatso ratbag ratbags
         fascist fascists snowflake snowflakes sheeple muppet numpty git tf
+        sicko sickos kook kooks kooky crackpot crackpots stooge stooges
+        shill shills grifter grifters conman conmen sellout sellouts weasel weasels
+        deadbeat deadbeats freeloader freeloaders nutter nutters dolt dolts simpleton
+        simpletons twit twits dork dorks redneck rednecks hillbilly hillbillies harpy
+        shrew birdbrain chump chumps clod dingbat dipstick dullard dumbo dweeb fathead
+        goofball harlot hick hicks hooligan hooligans ingrate jezebel knucklehead
+        knuckleheads lamebrain lout louts meathead meatheads nimrod ninny oaf oafs
+        pinhead pinheads pipsqueak reprobate schmuck schmucks slob slobs trollop
+        twerp wimp wimps windbag wuss wusses yokel yokels mouthbreather stoopid
+        trashy scummy slimy
         """,
         1.0: """
         crap crappy damn damned goddamn hell sucks suck garbage
         rubbish incompetent pathetic disgusting despicable ignorant ignorance
         worthless hopeless evil crooked filthy sexist wtf
         ugly disgrace disgraceful shameless spineless gutless clueless
+        deluded brainwashed immature hateful spiteful treacherous hypocritical
+        troll trolls puppet puppets thief scammer scammers swindler swindlers
+        arrogant asinine cowardly crass dimwitted dopey imbecilic inane
+        insufferable obnoxious pompous repulsive revolting smug vulgar witless
+        wretched loathsome contemptible deplorable odious repugnant
         """,
     }
 )
+
+#: Groups of people, as abuse names them: "liberals are sick" is aimed at people
+#: the way "they are sick" is.
+PEOPLE_GROUPS: frozenset[str] = _words(
+    """
+    liberals libs leftists lefties progressives conservatives democrats dems
+    republicans repubs politicians feminists women men immigrants migrants
+    refugees muslims christians jews atheists cops police journalists
+    """
+)
+
+#: Words for a person: an insult just before one is aimed at them ("spiteful
+#: woman"). ("man" and "dude" are left out: they are also interjections.)
+PERSON_NOUNS: frozenset[str] = _words(
+    "woman women men lady ladies girl girls boy boys person folks kid kids dudes gal"
+)
+
+#: Expletives: profane, but said of the moment, not of the person after them
+#: ("damn guys, another delay").
+EXPLETIVES: frozenset[str] = _words("damn damned goddamn hell crap wtf")
+
+#: Feelings and states: negative, but no insult when said of someone
+#: ("they are worried", "he is hurt", "people are sick and tired").
+FEELINGS: frozenset[str] = _words(
+    """
+    sad upset worried hurt injured tired sick ill scared afraid frightened angry mad
+    annoyed frustrated disappointed offended confused stressed anxious lonely
+    depressed exhausted bored nervous sorry unhappy miserable heartbroken devastated
+    shocked concerned stuck stranded
+    """
+)
+
+#: Profanity inside a word the tables do not list ("shittier", "clusterfuck",
+#: "bitchass"), and its ``hostility`` weight. Anchored where the letters also
+#: start innocent words ("Scunthorpe", "Dickens").
+PROFANE_STEMS = r"fuck|^shit|bitch|^cunt|^motherf|^twat|^wank"
+PROFANE_STEM_WEIGHT = 2.2
 
 #: Masked profanity ("f*ck", "sh!t", "a**hole"), looked for only where a mask character is.
 MASKED_PROFANITY = (
