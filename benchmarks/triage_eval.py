@@ -4,7 +4,7 @@ Usage:
     python benchmarks/triage_eval.py --data DATA/airline/dev.csv
     python benchmarks/triage_eval.py --data DATA/tweeteval --format tweeteval
     python benchmarks/triage_eval.py --data FILE --format ratings     # id<TAB>mean<TAB>text
-    ... [--split all|tune|holdout] [--json]
+    ... [--split all|tune|holdout] [--rounds N] [--offensive-score S] [--json]
 
 Formats:
     airline    CSV with ``text`` (HTML-escaped) and ``airline_sentiment``
@@ -34,7 +34,10 @@ How each system maps to the labels:
                   negative = ``Signals.polarity`` is negative, which Triage sets
                   for every complaint and for sentiment <= -0.4 (the default
                   ``polarity_band``); positive = polarity positive; offensive =
-                  ``Signals.hostile``. The private-data scan is off while timing
+                  ``Signals.hostile`` (agent safety: insults, threats,
+                  harassment), or with ``--offensive-score S`` the broader
+                  ``hostility_score >= S`` (0.4 is one rude or profane word,
+                  which TweetEval counts as offensive). The private-data scan is off while timing
                   (VADER does nothing like it); ``texts_per_second_full`` is the
                   rate with it on.
     vader         compound <= -0.05 negative, >= 0.05 positive (the authors'
@@ -134,15 +137,25 @@ def read_tweeteval(path: Path, split: str) -> dict[str, list[tuple[str, str]]]:
 # -- the systems --------------------------------------------------------------
 
 
-def socialcx_system(private_data: bool = False) -> Callable[[str], tuple[str, bool]]:
-    """Three-class label and the hostile flag from socialcx's Triage."""
+def socialcx_system(
+    private_data: bool = False, offensive_score: float | None = None
+) -> Callable[[str], tuple[str, bool]]:
+    """Three-class label and the hostile flag (or the score from ``offensive_score``)."""
     triage = Triage(private_data=private_data)
 
     def run(text: str) -> tuple[str, bool]:
         signals = triage.assess_text(text)
         return signals.polarity.value, signals.hostile
 
-    return run
+    if offensive_score is None:
+        return run
+    score = offensive_score
+
+    def run_scored(text: str) -> tuple[str, bool]:
+        signals = triage.assess_text(text)
+        return signals.polarity.value, signals.hostility_score >= score
+
+    return run_scored
 
 
 def socialcx_full_system() -> Callable[[str], tuple[str, bool]]:
@@ -218,10 +231,11 @@ def evaluate(
     sentiment: list[tuple[str, str]] | None,
     offensive: list[tuple[str, str]] | None,
     rounds: int = 3,
+    offensive_score: float | None = None,
 ) -> dict[str, dict[str, float | None] | None]:
     """Every system's metrics on the sets given; None for a system not installed."""
     factories: dict[str, Callable[[], Callable[[str], tuple[str, bool]] | None]] = {
-        "socialcx": socialcx_system,
+        "socialcx": lambda: socialcx_system(offensive_score=offensive_score),
         "vader": vader_system,
         "all_negative": all_negative_system,
     }
@@ -317,6 +331,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", choices=("all", "tune", "holdout"), default="all")
     parser.add_argument("--rounds", type=int, default=3, help="timing passes (best is kept)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--offensive-score",
+        type=float,
+        metavar="S",
+        help="read socialcx's offensive as hostility_score >= S (default: the hostile flag)",
+    )
     args = parser.parse_args(argv)
     if not args.data.exists():
         print(f"--data {args.data} does not exist", file=sys.stderr)
@@ -334,7 +354,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sentiment and not offensive:
         print(f"no labelled texts found in {args.data}", file=sys.stderr)
         return 2
-    report = evaluate(sentiment, offensive, rounds=args.rounds)
+    report = evaluate(
+        sentiment, offensive, rounds=args.rounds, offensive_score=args.offensive_score
+    )
     if args.json:
         print(json.dumps({"systems": report}, indent=2))
     else:
