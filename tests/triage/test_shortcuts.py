@@ -13,7 +13,7 @@ import string
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from socialcx.triage import (
@@ -62,6 +62,8 @@ FAST = Triage()
 
 class TestPieces:
     @given(any_text)
+    @example("WWW.")  # a link's start alone is no link
+    @example("see http:// now")
     def test_pieces_give_the_tokens_of_the_whole_text(self, text: str) -> None:
         """Splitting at spaces first finds the same tokens, at the same offsets."""
         reading = _care._Reading(CareClassifier(), text)

@@ -842,8 +842,13 @@ class CareClassifier:
             # One word (what [^\W_]+ matches), remembered as a token.
             entry = self._token(piece)
             return ((piece,), (0,), (0,), (entry,)) if entry else ((piece,), (0,), (), ())
-        if piece.startswith(_LINK_STARTS) and piece.isprintable():
+        if (
+            piece.startswith(_LINK_STARTS)
+            and piece.isprintable()
+            and not piece.endswith(_LINK_STARTS)
+        ):
             # A link runs to the next space and means nothing: no need to read it.
+            # ("www." alone is no link: a word and a full stop.)
             return (piece,), (0,), (), ()
         word = piece[:-1]
         if piece[-1] in _MARKS and word.isalnum():
