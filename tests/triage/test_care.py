@@ -199,6 +199,56 @@ class TestHostility:
         assert Urgency.SAFETY in _assess("I will hurt you").urgency
         assert Urgency.SAFETY not in _assess("shut up").urgency
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "nobody can beat you guys on price",
+            "hard to beat them, best airline",
+            "would it kill you to answer the phone?",
+            "shoot me or them an email when it ships",
+            "can you shoot them a message",
+            "they stab you in the back with fees",
+            "you kill them with kindness",
+            "please hang them up in the closet",
+        ],
+    )
+    def test_idioms_with_violent_verbs_are_not_threats(self, text: str) -> None:
+        signals = _assess(text)
+        assert Urgency.SAFETY not in signals.urgency
+        assert not any(cue.name == "threat" for cue in signals.cues)
+
+    def test_would_it_kill_you_is_a_challenge(self) -> None:
+        """ "would it kill you to answer?" is exasperation with the brand, not a threat."""
+        signals = _assess("would it kill you to reply to my email?")
+        assert "challenge" in [cue.name for cue in signals.cues_for(Signal.COMPLAINT)]
+        assert not signals.cues_for(Signal.HOSTILITY)
+
+    @pytest.mark.parametrize(
+        "text",
+        ["this heat will kill you", "the wait is gonna kill them", "it'll kill you"],
+    )
+    def test_what_a_thing_will_do_is_a_forecast(self, text: str) -> None:
+        signals = _assess(text)
+        assert Urgency.SAFETY not in signals.urgency
+        assert [cue.name for cue in signals.cues_for(Signal.HOSTILITY)] == ["forecast"]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "I will kill you",
+            "gonna kill you",
+            "my brother will kill you",
+            "someone should shoot him",
+            "i will beat you up",
+            "ill beat the shit out of you",
+            "I will hunt you down",
+        ],
+    )
+    def test_a_person_threatening_is_a_threat(self, text: str) -> None:
+        signals = _assess(text)
+        assert signals.hostile
+        assert Urgency.SAFETY in signals.urgency
+
     def test_directed_insults_weigh_more(self) -> None:
         """ "you idiot" is more hostile than "idiot" alone."""
         assert _assess("you idiot").hostility_score > _assess("what an idiot thing").hostility_score

@@ -439,6 +439,12 @@ _PEOPLE = frozenset(
     ]
 )
 _SECOND_PERSON = frozenset(["you", "u", "ya", "ur", "your", "you're", "youre", "yall", "y'all"])
+_FORECAST_WORDS = lx.FORECAST_WORDS
+# A forecast's subject: a thing ("it", "that") or a noun after "the", "this", "a".
+_THINGS = frozenset(["it", "this", "that", "which", "what"])
+_DETERMINERS = frozenset(["the", "this", "that", "these", "those", "a", "an"])
+# Between the subject and the forecast: "the wait is gonna", "it is just going to".
+_LINKS = frozenset(["is", "are", "was", "just", "really", "literally", "probably", "going"])
 # How someone feels or fares, not what they are: no insult when said of them.
 _FEELINGS = lx.FEELINGS
 # Words for a person: an insult before one is aimed at them ("spiteful woman"),
@@ -1157,6 +1163,9 @@ class _Reading:
                     self.thanked = True
             self.add_valence(weight)
         elif kind == _THREAT:
+            if self.forecast(i):
+                self.cue("forecast", _S_HOSTILITY, start, end)
+                return
             self.hostility += weight
             self.cue("threat", _S_HOSTILITY, start, end, weight)
             self.urgency |= _SAFETY_BIT
@@ -1344,6 +1353,31 @@ class _Reading:
             name = "hostile_emoji"
         self.hostility += weight
         self.token_cue(name, _S_HOSTILITY, i, weight)
+
+    def forecast(self, i: int) -> bool:
+        """Whether the threat at ``i`` is what a thing will do: "this heat will kill you".
+
+        The verb follows "will", "gonna", "could" (or "it'll") and the subject
+        is a thing ("it", "that", "the wait", "this app"). A person's threat
+        ("i will", "they will", "my brother will") stays a threat, as does a
+        wish ("someone should shoot him").
+        """
+        if i == 0:
+            return False
+        tokens = self.tokens
+        before = tokens[i - 1]
+        if before.endswith("'ll"):
+            return before[:-3] in _THINGS
+        if i == 1:
+            return False
+        j = i - 2
+        if before == "to" and tokens[j] == "going":
+            j -= 1
+        elif before not in _FORECAST_WORDS:
+            return False
+        while j > 0 and tokens[j] in _LINKS:
+            j -= 1
+        return tokens[j] in _THINGS or (j > 0 and tokens[j - 1] in _DETERMINERS)
 
     def read_directed_negative(self, i: int, valence: float) -> None:
         """A strongly negative word aimed at someone ("you are useless") is an insult too.

@@ -341,6 +341,7 @@ CHALLENGE_PHRASES: tuple[str, ...] = (
     r"doesn'?t|didn'?t|has|have|hasn'?t|haven'?t|is it|on earth|the hell|no|not|must|should|"
     r"bother|even|would|cant)",
     r"(?:how|why) (?:can|could|would|does|do) (?:you|she|he|they|anyone|someone)",
+    r"would it (?:kill|hurt) (?:you|u|ya|y'?all|them) to",
 )
 
 #: Cheap sarcasm: a compliment wrapped around a failure.
@@ -407,12 +408,19 @@ POSITIVE_PHRASES: tuple[tuple[str, float], ...] = (
 )
 
 #: Threats, harassment and wishes of harm.
+#: ("beat" and "smash" are threats only in their violent turns: "nobody can
+#: beat you on price" is praise. What follows the victim may make an idiom of
+#: it: "shoot you an email", "stab them in the back", "kill you with kindness",
+#: "hang them up", "would it kill you to answer".)
 THREAT_PHRASES: tuple[str, ...] = (
     r"(?:i'?ll|i will|i am going to|i'm going to|im going to|i'?m gonna|im gonna|i gonna|we'?ll|"
-    r"we will) (?:kill|hurt|beat|punch|shoot|stab|strangle|smash|come for|come after|hunt) "
-    r"(?:you|u|ya|them|him|her|every|all)",
-    r"(?:kill|shoot|stab|beat|punch|hang|strangle|murder) (?:you|u|ya|them|him|her|every ?one|"
-    r"your staff|the staff|the agent|the pilot)",
+    r"we will) (?:kill|hurt|punch|shoot|stab|strangle|come for|come after|hunt) "
+    r"(?:you|u|ya|them|him|her|every|all)(?! (?:an?|some|in the back|up|out|with)\b)",
+    r"(?:kill|shoot|stab|punch|hang|strangle|murder) (?:you|u|ya|them|him|her|every ?one|"
+    r"your staff|the staff|the agent|the pilot)(?! (?:an?|some|in the back|up|out|with|to)\b)",
+    r"beat (?:you|u|ya|him|her|them|'?em) (?:\w+ )?up",
+    r"beat the (?:shit|crap|hell|fuck|living daylights|life) out of",
+    r"(?:beat|kick) (?:your|ur|his|her|their) (?:ass|arse|face|head) in",
     r"watch (?:your|ur) back",
     r"i know where (?:you|u) (?:live|work)",
     r"(?:hope|wish) (?:you|u|they|he|she|your \w+) (?:die|dies|rot|burn|crash|get hurt|suffer)",
@@ -423,6 +431,10 @@ THREAT_PHRASES: tuple[str, ...] = (
     r"(?:should|needs? to|deserves? to|ought to) (?:be )?(?:shot|hanged|hung|executed|lynched|"
     r"beaten|killed|put down|strung up)",
 )
+
+#: Words that make what follows a forecast, not a threat, when a thing is
+#: the subject: "this heat will kill you", "the wait is gonna kill them".
+FORECAST_WORDS: frozenset[str] = _words("will would gonna might may could can")
 
 #: Harassment: abuse that is not a threat of harm.
 HARASSMENT_PHRASES: tuple[str, ...] = (
