@@ -670,6 +670,18 @@ class TestModeration:
     @pytest.mark.parametrize(
         "text",
         [
+            "Stupid question - can I split payment methods?",
+            "dumb question but is wifi free?",
+            "can I bring guinea pigs in a pet carrier?",
+            "thanks for the #Twitter chat",
+        ],
+    )
+    def test_harmless_pairs_and_names_are_not_insults(self, text: str) -> None:
+        assert not _assess(text).cues_for(Signal.HOSTILITY)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
             "there was a cockroach in my room",
             "scammers called me pretending to be you",
             "a thief took my bag at the gate",

@@ -440,6 +440,7 @@ _PEOPLE = frozenset(
 )
 _SECOND_PERSON = frozenset(["you", "u", "ya", "ur", "your", "you're", "youre", "yall", "y'all"])
 _FORECAST_WORDS = lx.FORECAST_WORDS
+_HARMLESS = lx.HARMLESS_PAIRS
 # A forecast's subject: a thing ("it", "that") or a noun after "the", "this", "a".
 _THINGS = frozenset(["it", "this", "that", "which", "what"])
 _DETERMINERS = frozenset(["the", "this", "that", "these", "those", "a", "an"])
@@ -1337,9 +1338,15 @@ class _Reading:
         return False
 
     def read_hostile(self, i: int, weight: float) -> None:
-        token = self.tokens[i]
-        if token in _INTENSIFIERS and i + 1 < len(self.tokens):
-            following = self.owner._words.get(self.tokens[i + 1])
+        tokens = self.tokens
+        token = tokens[i]
+        if (i + 1 < len(tokens) and (token, tokens[i + 1]) in _HARMLESS) or (
+            i and (tokens[i - 1], token) in _HARMLESS
+        ):
+            # "dumb question", "guinea pigs".
+            return
+        if token in _INTENSIFIERS and i + 1 < len(tokens):
+            following = self.owner._words.get(tokens[i + 1])
             if following is not None and (following[0] or 0.0) > 0.0:
                 return
         name = "profanity" if weight >= 2.0 else "insult"

@@ -735,7 +735,7 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
         sicko sickos kook kooks kooky crackpot crackpots stooge stooges
         shill shills grifter grifters conman conmen sellout sellouts weasel weasels
         deadbeat deadbeats freeloader freeloaders nutter nutters dolt dolts simpleton
-        simpletons twit twits dork dorks redneck rednecks hillbilly hillbillies harpy
+        simpletons dork dorks redneck rednecks hillbilly hillbillies harpy
         shrew birdbrain chump chumps clod dingbat dipstick dullard dumbo dweeb fathead
         goofball harlot hick hicks hooligan hooligans ingrate jezebel knucklehead
         knuckleheads lamebrain lout louts meathead meatheads nimrod ninny oaf oafs
@@ -765,6 +765,17 @@ PEOPLE_GROUPS: frozenset[str] = _words(
     republicans repubs politicians feminists women men immigrants migrants
     refugees muslims christians jews atheists cops police journalists
     """
+)
+
+#: Pairs in which a hostile word is harmless: (word, the word after it) or
+#: (the word before it, word): "dumb question", "guinea pigs".
+HARMLESS_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    [
+        *((word, "question") for word in ("stupid", "dumb", "silly", "idiot")),
+        *((word, "questions") for word in ("stupid", "dumb", "silly", "idiot")),
+        ("guinea", "pig"),
+        ("guinea", "pigs"),
+    ]
 )
 
 #: Words for a person: an insult just before one is aimed at them ("spiteful
