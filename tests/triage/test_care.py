@@ -355,6 +355,24 @@ class TestCarePhrases:
 
 class TestUrgency:
     @pytest.mark.parametrize(
+        "text",
+        [
+            "how do I get the weapon unlock for the preorder?",
+            "my kid's nerf gun arrived broken",
+            "is the glue gun back in stock?",
+            "your gun control ad is everywhere",
+        ],
+    )
+    def test_a_game_a_tool_or_a_debate_is_no_weapon(self, text: str) -> None:
+        assert Urgency.SAFETY not in _assess(text).urgency
+
+    @pytest.mark.parametrize(
+        "text", ["the driver had a gun in his car", "he pulled a knife on me", "bomb threat at T2"]
+    )
+    def test_a_weapon_is_a_safety_risk(self, text: str) -> None:
+        assert Urgency.SAFETY in _assess(text).urgency
+
+    @pytest.mark.parametrize(
         ("text", "kind", "label"),
         [
             ("There is smoke coming from the charger", Urgency.SAFETY, "urgent:safety"),
@@ -666,6 +684,20 @@ class TestModeration:
     )
     def test_wishes_of_violence_and_contempt_are_hostile(self, text: str) -> None:
         assert _assess(text).hostile
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "will you ever address my complaint, or do you just ignore it?",
+            "I need to put down a deposit to book",
+            "tf is wrong with my keyboard",
+        ],
+    )
+    def test_a_pointed_complaint_is_not_hostile(self, text: str) -> None:
+        """Two weak cues near "you", a deposit put down, an expletive: no insult."""
+        signals = _assess(text)
+        assert not signals.hostile
+        assert Urgency.SAFETY not in signals.urgency
 
     @pytest.mark.parametrize(
         "text",

@@ -900,6 +900,7 @@ class _Reading:
         "failure_tokens",
         "flags",
         "frustration",
+        "harsh_aimed",
         "hits",
         "hostility",
         "intents",
@@ -997,7 +998,7 @@ class _Reading:
             self.caps = not text.islower() and _CAPS_RUN.search(text) is not None
             self.loud = 3
         self.negators: list[int] = []
-        self.elongated = self.thanked = False
+        self.elongated = self.thanked = self.harsh_aimed = False
         self.asking = "?" in norm
         self.valence = self.positive = self.negative = 0.0
         self.failure = self.frustration = self.sarcasm = self.anger = self.hostility = 0.0
@@ -1396,7 +1397,10 @@ class _Reading:
         if valence <= -3.0 and self.said_of_someone(i):
             self.hostility += 1.4
             self.token_cue("directed_insult", _S_HOSTILITY, i, 1.4)
-        elif valence <= -2.2 and self.directed(i):
+        elif valence <= -2.2 and not self.harsh_aimed and self.directed(i):
+            # Counted once: "will you address my complaint, or ignore it?" is
+            # no insult for holding two negative words near "you".
+            self.harsh_aimed = True
             self.hostility += 0.8
             self.token_cue("directed_insult", _S_HOSTILITY, i, 0.8)
 

@@ -428,7 +428,7 @@ THREAT_PHRASES: tuple[str, ...] = (
     r"(?:go|should|just) (?:die|kill (?:yourself|urself|yourselves))",
     r"(?:kill) (?:yourself|urself|yourselves)",
     r"bomb (?:the|this|your)",
-    r"(?:should|needs? to|deserves? to|ought to) (?:be )?(?:shot|hanged|hung|executed|lynched|"
+    r"(?:should|needs? to|deserves? to|ought to) be (?:shot|hanged|hung|executed|lynched|"
     r"beaten|killed|put down|strung up)",
 )
 
@@ -547,7 +547,12 @@ SAFETY_PHRASES: tuple[str, ...] = (
     r"left alone|missing|lost|unaccompanied|locked|left behind)",
     r"(?:trapped|locked in)",
     r"stuck in (?:an? |the )?(?:elevator|lift)",
-    r"(?:gun|knife|weapon|bomb threat)",
+    # (Not a game's weapons, a tool or a debate: "weapon unlock", "glue gun",
+    # "gun control".)
+    r"(?<!nerf )(?<!glue )(?<!heat )(?<!water )(?<!staple )(?<!spray )(?<!toy )"
+    r"(?:gun|knife|weapon)(?! (?:unlock|unlocks|skin|skins|camo|upgrade|upgrades|pack|bundle|dlc|"
+    r"xp|blueprint|blueprints|level|levels|control|show|range|laws?|rights|owners?)\b)",
+    r"bomb threat",
     r"(?:medication|meds|insulin|oxygen|wheelchair|inhaler) (?:is |was |got )?(?:lost|missing|"
     r"broken|left|stolen|damaged)",
     r"(?:lost|missing|broken|left|stolen|damaged|without|need) (?:my |his |her |our )?"
@@ -731,7 +736,7 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
         scumbucket subhuman subhumans
         beasts porn porno horny boobs tits titties sucker suckers nazi nazis
         bootlicker bootlickers simp simps incel incels fatso ratbag ratbags
-        fascist fascists snowflake snowflakes sheeple muppet numpty git tf
+        fascist fascists snowflake snowflakes sheeple muppet numpty git
         sicko sickos kook kooks kooky crackpot crackpots stooge stooges
         shill shills grifter grifters conman conmen sellout sellouts weasel weasels
         deadbeat deadbeats freeloader freeloaders nutter nutters dolt dolts simpleton
@@ -747,7 +752,7 @@ HOSTILE_WORDS: dict[str, float] = _weighted(
         crap crappy damn damned goddamn hell sucks suck garbage
         rubbish incompetent pathetic disgusting despicable ignorant ignorance
         worthless hopeless evil crooked filthy sexist wtf
-        ugly disgrace disgraceful shameless spineless gutless clueless
+        ugly disgrace disgraceful shameless spineless gutless clueless tf
         deluded brainwashed immature hateful spiteful treacherous hypocritical
         troll trolls puppet puppets thief scammer scammers swindler swindlers
         arrogant asinine cowardly crass dimwitted dopey imbecilic inane
@@ -786,7 +791,7 @@ PERSON_NOUNS: frozenset[str] = _words(
 
 #: Expletives: profane, but said of the moment, not of the person after them
 #: ("damn guys, another delay").
-EXPLETIVES: frozenset[str] = _words("damn damned goddamn hell crap wtf")
+EXPLETIVES: frozenset[str] = _words("damn damned goddamn hell crap wtf tf")
 
 #: Feelings and states: negative, but no insult when said of someone
 #: ("they are worried", "he is hurt", "people are sick and tired").
