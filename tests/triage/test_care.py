@@ -691,6 +691,8 @@ class TestModeration:
             "will you ever address my complaint, or do you just ignore it?",
             "I need to put down a deposit to book",
             "tf is wrong with my keyboard",
+            "I am disgusted with the level of service",
+            "hoe long does a refund take?",
         ],
     )
     def test_a_pointed_complaint_is_not_hostile(self, text: str) -> None:

@@ -331,7 +331,12 @@ def _build_words(
     valence = inflect(valence)
     failures = inflect(failures)
     valence = {k: v for k, v in valence.items() if k not in failures or k in _EXPLICIT_VALENCE}
-    hostile = inflect(lx.HOSTILE_WORDS)
+    # (A grown form may be a feeling: "disgusting" gives "disgusted".)
+    hostile = {
+        k: v
+        for k, v in inflect(lx.HOSTILE_WORDS).items()
+        if k in lx.HOSTILE_WORDS or k not in lx.FEELINGS
+    }
     words: dict[str, _WordInfo] = {}
     keys = (
         set(valence)

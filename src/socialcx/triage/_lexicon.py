@@ -780,6 +780,8 @@ HARMLESS_PAIRS: frozenset[tuple[str, str]] = frozenset(
         *((word, "questions") for word in ("stupid", "dumb", "silly", "idiot")),
         ("guinea", "pig"),
         ("guinea", "pigs"),
+        # "hoe long", "hoe much": "how" mistyped.
+        *(("hoe", word) for word in ("long", "much", "many", "do", "does", "did", "can", "come")),
     ]
 )
 
@@ -800,7 +802,8 @@ FEELINGS: frozenset[str] = _words(
     sad upset worried hurt injured tired sick ill scared afraid frightened angry mad
     annoyed frustrated disappointed offended confused stressed anxious lonely
     depressed exhausted bored nervous sorry unhappy miserable heartbroken devastated
-    shocked concerned stuck stranded
+    shocked concerned stuck stranded disgusted revolted appalled sickened horrified
+    outraged
     """
 )
 
