@@ -372,6 +372,11 @@ class TestUrgency:
     def test_a_weapon_is_a_safety_risk(self, text: str) -> None:
         assert Urgency.SAFETY in _assess(text).urgency
 
+    def test_plastic_in_food_is_a_safety_risk_plastic_in_a_product_line_is_not(self) -> None:
+        assert Urgency.SAFETY in _assess("found plastic in my burrito bowl").urgency
+        text = "what are you doing to reduce single use plastic in the product line"
+        assert Urgency.SAFETY not in _assess(text).urgency
+
     @pytest.mark.parametrize(
         ("text", "kind", "label"),
         [

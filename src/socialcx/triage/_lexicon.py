@@ -558,7 +558,9 @@ SAFETY_PHRASES: tuple[str, ...] = (
     r"(?:lost|missing|broken|left|stolen|damaged|without|need) (?:my |his |her |our )?"
     r"(?:medication|meds|insulin|oxygen|wheelchair|inhaler)",
     r"(?:recalled|contaminated|contamination|mold|mould|foreign object)",
-    r"(?:glass|metal|plastic) in (?:my|the|our)",
+    # (Not "single use plastic in the product line": a wish, not a find.)
+    r"(?<!single use )(?<!single-use )(?:glass|metal|plastic) in (?:my|the|our)"
+    r"(?! (?:product|products|packaging|range|line|ocean|oceans|sea|seas|environment)\b)",
 )
 
 #: Urgency: lawyers, lawsuits, regulators.
