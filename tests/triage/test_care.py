@@ -696,7 +696,7 @@ class TestModeration:
             "will you ever address my complaint, or do you just ignore it?",
             "I need to put down a deposit to book",
             "tf is wrong with my keyboard",
-            "I am disgusted with the level of service",
+            "your staff disgusted me with the level of service",
             "hoe long does a refund take?",
         ],
     )
