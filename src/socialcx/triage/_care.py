@@ -444,13 +444,15 @@ _PEOPLE = frozenset(
     ]
 )
 _SECOND_PERSON = frozenset(["you", "u", "ya", "ur", "your", "you're", "youre", "yall", "y'all"])
-_FORECAST_WORDS = lx.FORECAST_WORDS
 _HARMLESS = lx.HARMLESS_PAIRS
-# A forecast's subject: a thing ("it", "that") or a noun after "the", "this", "a".
+# Words that make what follows a forecast, not a threat, when a thing is the
+# subject ("this heat will kill you", "the wait is gonna kill them"); a forecast's
+# subject, a thing ("it", "that") or a noun after "the", "this", "a"; and what
+# may stand between the two ("the wait is gonna", "it is just going to").
+_FORECAST_WORDS = frozenset(["will", "would", "gonna", "might", "may", "could", "can"])
 _THINGS = frozenset(["it", "this", "that", "which", "what"])
 _DETERMINERS = frozenset(["the", "this", "that", "these", "those", "a", "an"])
-# Between the subject and the forecast: "the wait is gonna", "it is just going to".
-_LINKS = frozenset(["is", "are", "was", "just", "really", "literally", "probably", "going"])
+_LINKS = frozenset(["is", "are", "was", "just", "really", "literally", "probably"])
 # How someone feels or fares, not what they are: no insult when said of them.
 _FEELINGS = lx.FEELINGS
 # Words for a person: an insult before one is aimed at them ("spiteful woman"),

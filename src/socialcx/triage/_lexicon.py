@@ -432,10 +432,6 @@ THREAT_PHRASES: tuple[str, ...] = (
     r"beaten|killed|put down|strung up)",
 )
 
-#: Words that make what follows a forecast, not a threat, when a thing is
-#: the subject: "this heat will kill you", "the wait is gonna kill them".
-FORECAST_WORDS: frozenset[str] = _words("will would gonna might may could can")
-
 #: Harassment: abuse that is not a threat of harm.
 HARASSMENT_PHRASES: tuple[str, ...] = (
     r"shut (?:up|the fuck up|the hell up|the f up|tf up|your mouth|ur mouth)",
@@ -778,8 +774,11 @@ PEOPLE_GROUPS: frozenset[str] = _words(
 #: (the word before it, word): "dumb question", "guinea pigs".
 HARMLESS_PAIRS: frozenset[tuple[str, str]] = frozenset(
     [
-        *((word, "question") for word in ("stupid", "dumb", "silly", "idiot")),
-        *((word, "questions") for word in ("stupid", "dumb", "silly", "idiot")),
+        *(
+            (word, asked)
+            for word in ("stupid", "dumb", "silly", "idiot")
+            for asked in ("question", "questions")
+        ),
         ("guinea", "pig"),
         ("guinea", "pigs"),
         # "hoe long", "hoe much": "how" mistyped.
@@ -788,9 +787,10 @@ HARMLESS_PAIRS: frozenset[tuple[str, str]] = frozenset(
 )
 
 #: Words for a person: an insult just before one is aimed at them ("spiteful
-#: woman"). ("man" and "dude" are left out: they are also interjections.)
+#: woman"), as before one of :data:`PEOPLE_GROUPS`. ("man" and "dude" are left
+#: out: they are also interjections.)
 PERSON_NOUNS: frozenset[str] = _words(
-    "woman women men lady ladies girl girls boy boys person folks kid kids dudes gal"
+    "woman lady ladies girl girls boy boys person folks kid kids dudes gal"
 )
 
 #: Expletives: profane, but said of the moment, not of the person after them
