@@ -145,17 +145,11 @@ def socialcx_system(
 
     def run(text: str) -> tuple[str, bool]:
         signals = triage.assess_text(text)
-        return signals.polarity.value, signals.hostile
+        if offensive_score is None:
+            return signals.polarity.value, signals.hostile
+        return signals.polarity.value, signals.hostility_score >= offensive_score
 
-    if offensive_score is None:
-        return run
-    score = offensive_score
-
-    def run_scored(text: str) -> tuple[str, bool]:
-        signals = triage.assess_text(text)
-        return signals.polarity.value, signals.hostility_score >= score
-
-    return run_scored
+    return run
 
 
 def socialcx_full_system() -> Callable[[str], tuple[str, bool]]:
